@@ -1,0 +1,92 @@
+//===- Analysis.h - Summaries, linking and reachability ---------*- C++ -*-===//
+//
+// The analysis in three steps, so that each front end can drive it:
+//   1. summarizeTU: one walk over a parsed TU's AST -> a compact TUSummary
+//      (functions, call sites, registrations, stores of callables).
+//   2. analyzeProgram: merge the summaries of the whole program, resolve
+//      indirect calls and handler registrations, and walk from every handler
+//      (and every function promising not to block) to blocking calls.
+//   3. the front end prints the AnalysisResult (text, JSON, SARIF, or
+//      clang-tidy diagnostics).
+// No AST outlives step 1.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EVGUARD_ANALYSIS_H
+#define EVGUARD_ANALYSIS_H
+
+#include "evguard/Database.h"
+#include "evguard/Findings.h"
+#include "llvm/Support/Error.h"
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+namespace tooling {
+class CompilationDatabase;
+}
+} // namespace clang
+
+namespace evguard {
+
+struct TUSummary; // Summary.h
+
+struct AnalysisOptions {
+  /// Chains shown per finding (each from a different root).
+  unsigned ChainLimit = 3;
+  /// Resolve calls through plain function pointers to every address-taken
+  /// function of a compatible type when value flow finds nothing.
+  bool PointerFallback = true;
+  /// Also report calls to functions with no body and no database entry.
+  bool Strict = false;
+  /// Report only these categories (empty: all).
+  std::vector<Category> Categories;
+  /// Report only findings located in these files (absolute; empty: all).
+  std::vector<std::string> OnlyFiles;
+};
+
+/// Summarizes the TU in Ctx. MainFile names the TU in messages and is the key
+/// under which a stored summary is replaced by a live one.
+std::shared_ptr<const TUSummary> summarizeTU(clang::ASTContext &Ctx,
+                                             const AnnotationDatabase &DB,
+                                             llvm::StringRef MainFile);
+
+/// Summaries on disk (evguard --emit-summaries DIR; clang-tidy SummaryDir).
+llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir);
+llvm::Expected<std::shared_ptr<const TUSummary>>
+readSummaryFile(llvm::StringRef Path);
+/// Every summary in Dir, skipping the ones whose MainFile is in Skip.
+llvm::Expected<std::vector<std::shared_ptr<const TUSummary>>>
+readSummaryDir(llvm::StringRef Dir, llvm::ArrayRef<std::string> Skip = {});
+llvm::StringRef summaryMainFile(const TUSummary &S);
+
+/// Links the summaries into one program and finds what blocks. The result
+/// does not depend on the order of TUs.
+AnalysisResult
+analyzeProgram(llvm::ArrayRef<std::shared_ptr<const TUSummary>> TUs,
+               const AnnotationDatabase &DB, const AnalysisOptions &Opts);
+
+struct DriverOptions {
+  unsigned Jobs = 0;            ///< 0: all cores
+  std::string EmitSummariesDir; ///< also write each TU's summary there
+  /// Called after each TU with (done, total, file); from worker threads,
+  /// serialized.
+  std::function<void(unsigned, unsigned, llvm::StringRef)> Progress;
+};
+
+/// Parses every TU of the compilation database once, in parallel, and
+/// summarizes it. TUs that fail to parse become Notifications (in Failed).
+struct DriverResult {
+  std::vector<std::shared_ptr<const TUSummary>> Summaries;
+  std::vector<Notification> Failures;
+  unsigned TranslationUnits = 0;
+};
+DriverResult summarizeCompilationDatabase(
+    const clang::tooling::CompilationDatabase &CDB,
+    const AnnotationDatabase &DB, const DriverOptions &Opts);
+
+} // namespace evguard
+
+#endif

@@ -1,0 +1,150 @@
+//===- Database.h - The annotation database ---------------------*- C++ -*-===//
+//
+// What evguard believes about functions it may not see the body of: which
+// block (and unless what), which may page-fault, which register handlers,
+// which run work off the loop, which are trusted not to block. Loaded from
+// JSON files (docs/annotation-database.md) merged in order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EVGUARD_DATABASE_H
+#define EVGUARD_DATABASE_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evguard {
+
+enum class Category {
+  Sleep,
+  Lock,
+  Wait,
+  DiskIO,
+  NetworkIO,
+  DNS,
+  Process,
+  IPC,
+  PageFault,
+  Other,
+};
+
+/// The documented spelling: "sleep", "lock", "wait", "disk-io", "network-io",
+/// "dns", "process", "ipc", "page-fault", "other".
+llvm::StringRef categoryName(Category C);
+std::optional<Category> parseCategory(llvm::StringRef Name);
+llvm::ArrayRef<Category> allCategories();
+
+/// A condition under which a blocking call does NOT block, decided from a
+/// constant argument. Argument indices are 0-based and exclude `this`.
+struct Condition {
+  enum class Kind {
+    Equals,  ///< argument Arg == Value (poll's timeout 0)
+    HasFlag, ///< (argument Arg & FlagValue) != 0 (recv's MSG_DONTWAIT)
+    NonNull, ///< argument Arg is a non-null pointer (uv_fs_*'s callback)
+  };
+  Kind K = Kind::Equals;
+  unsigned Arg = 0;
+  int64_t Value = 0;    ///< Equals
+  std::string Flag;     ///< HasFlag: the flag's name, as in the headers
+  int64_t FlagValue = 0; ///< HasFlag: its value on Linux
+};
+
+struct BlockingInfo {
+  Category Cat = Category::Other;
+  std::string Reason;
+  std::vector<Condition> Unless; ///< any one holding means "does not block"
+};
+
+struct FaultInfo {
+  std::string Reason;
+};
+
+/// Where a database entry came from, for messages: "FILE:LINE:COL".
+struct Origin {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  std::string str() const;
+};
+
+struct FunctionEntry {
+  /// Plain name for C ("poll"), fully qualified for C++ without template
+  /// arguments ("std::this_thread::sleep_for", "std::mutex::lock",
+  /// "std::lock_guard::lock_guard" for a constructor).
+  std::string Name;
+  /// Narrowing: the class spelling ("std::lock_guard<std::mutex>"; without
+  /// '<' it matches every specialization of that template).
+  std::optional<std::string> Class;
+  /// Narrowing: parameter type spellings, compared with whitespace removed
+  /// against either the declared or the canonical spelling.
+  std::optional<std::vector<std::string>> Params;
+
+  std::optional<BlockingInfo> Blocking;
+  std::optional<FaultInfo> MayFault;
+  std::vector<unsigned> RegistersHandler; ///< parameter indices
+  std::vector<unsigned> Offloads;         ///< parameter indices
+  bool Nonblocking = false;
+  Origin From;
+};
+
+/// A field whose stored callables are handlers (nginx's ngx_event_s::handler).
+struct HandlerField {
+  std::string Record; ///< tag, typedef-of-anonymous, or qualified C++ name
+  std::string Field;
+  Origin From;
+};
+
+/// How a function looks to a lookup; computed by the analysis from the AST
+/// (see Naming.h) or by a test by hand.
+struct FunctionKey {
+  std::string Name;  ///< as FunctionEntry::Name
+  std::string Class; ///< printed class type with template args, or empty
+  std::string ClassTemplate; ///< class name without template args, or empty
+  std::vector<std::string> ParamTypes;          ///< as declared
+  std::vector<std::string> CanonicalParamTypes; ///< canonical
+};
+
+class AnnotationDatabase {
+public:
+  /// Merges one file (later entries override earlier ones with the same
+  /// name, class and params; `"remove": true` entries delete them). Errors
+  /// read "FILE:LINE:COL: error: what is wrong; what to do".
+  llvm::Error addFile(llvm::StringRef Path);
+  llvm::Error addBuffer(llvm::StringRef Text, llvm::StringRef FileName);
+
+  /// The most specific entry matching Key (class+params over params over
+  /// class over none), or null.
+  const FunctionEntry *lookup(const FunctionKey &Key) const;
+  /// Entries that name this function, whatever their narrowing; lets the
+  /// analysis skip the key computation for functions the database never
+  /// mentions.
+  bool mentions(llvm::StringRef Name) const;
+
+  bool isHandlerField(llvm::StringRef Record, llvm::StringRef Field) const;
+
+  llvm::ArrayRef<FunctionEntry> functions() const { return Functions; }
+  llvm::ArrayRef<HandlerField> handlerFields() const { return HandlerFields; }
+  const std::vector<std::string> &files() const { return Files; }
+
+  /// The merged database in the input format (for --print-database).
+  std::string toJson() const;
+
+private:
+  std::vector<FunctionEntry> Functions;
+  std::vector<HandlerField> HandlerFields;
+  std::vector<std::string> Files;
+};
+
+/// The directory holding the default database files: $EVGUARD_DATA_DIR if
+/// set, else the installed location, else the source tree's annotations/.
+std::string defaultDatabaseDir();
+/// The default files in that directory, sorted (every *.json but schema.json).
+llvm::Expected<std::vector<std::string>> defaultDatabaseFiles();
+
+} // namespace evguard
+
+#endif
