@@ -10,6 +10,9 @@
 #define EVGUARD_DATABASE_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -88,6 +91,9 @@ struct FunctionEntry {
   std::vector<unsigned> RegistersHandler; ///< parameter indices
   std::vector<unsigned> Offloads;         ///< parameter indices
   bool Nonblocking = false;
+  /// Free text for readers (why this entry, what was decided); the analysis
+  /// ignores it.
+  std::string Note;
   Origin From;
 };
 
@@ -95,6 +101,7 @@ struct FunctionEntry {
 struct HandlerField {
   std::string Record; ///< tag, typedef-of-anonymous, or qualified C++ name
   std::string Field;
+  std::string Note; ///< free text for readers
   Origin From;
 };
 
@@ -107,6 +114,12 @@ struct FunctionKey {
   std::vector<std::string> ParamTypes;          ///< as declared
   std::vector<std::string> CanonicalParamTypes; ///< canonical
 };
+
+/// How well Entry matches Key: none if it does not; otherwise higher is more
+/// specific (class+params > params > class > neither; an exact class beats a
+/// template class). The rule lookup() and the header check share.
+std::optional<unsigned> matchRank(const FunctionEntry &Entry,
+                                  const FunctionKey &Key);
 
 class AnnotationDatabase {
 public:
@@ -134,7 +147,12 @@ public:
   std::string toJson() const;
 
 private:
+  void rebuildIndex();
+
   std::vector<FunctionEntry> Functions;
+  /// Functions indices by name, so that lookup() only compares narrowings.
+  llvm::StringMap<llvm::SmallVector<unsigned, 2>> ByName;
+  llvm::StringSet<> HandlerFieldKeys; ///< "Record\0Field"
   std::vector<HandlerField> HandlerFields;
   std::vector<std::string> Files;
 };
