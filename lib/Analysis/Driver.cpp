@@ -1,0 +1,166 @@
+//===- Driver.cpp - Parse every TU once, in parallel ----------------------===//
+//
+// Each TU is parsed by its own ClangTool on a worker thread, summarized, and
+// its AST dropped before the next one: memory stays at one AST per thread.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Summary.h"
+#include "evguard/Analysis.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include <mutex>
+
+namespace evguard {
+namespace {
+
+/// Keeps the first errors of a TU, prints nothing: the CLI reports a TU
+/// that failed as one notification, not as a wall of clang output.
+class ErrorCollector : public clang::DiagnosticConsumer {
+public:
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level Level,
+                        const clang::Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < clang::DiagnosticsEngine::Error || First.valid())
+      return;
+    llvm::SmallString<256> Text;
+    Info.FormatDiagnostic(Text);
+    Message = Text.str().str();
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      const clang::SourceManager &SM = Info.getSourceManager();
+      clang::PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Info.getLocation()));
+      if (P.isValid())
+        First = {P.getFilename(), P.getLine(), P.getColumn()};
+    }
+  }
+  std::string Message;
+  SourcePoint First;
+};
+
+class SummarizeAction : public clang::ASTFrontendAction {
+public:
+  SummarizeAction(const AnnotationDatabase &DB, std::string MainFile,
+                  std::shared_ptr<const TUSummary> &Out)
+      : DB(DB), MainFile(std::move(MainFile)), Out(Out) {}
+
+  std::unique_ptr<clang::ASTConsumer>
+  CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
+    struct Consumer : clang::ASTConsumer {
+      SummarizeAction &A;
+      explicit Consumer(SummarizeAction &A) : A(A) {}
+      void HandleTranslationUnit(clang::ASTContext &Ctx) override {
+        A.Out = summarizeTU(Ctx, A.DB, A.MainFile);
+      }
+    };
+    return std::make_unique<Consumer>(*this);
+  }
+
+private:
+  const AnnotationDatabase &DB;
+  std::string MainFile;
+  std::shared_ptr<const TUSummary> &Out;
+};
+
+class SummarizeFactory : public clang::tooling::FrontendActionFactory {
+public:
+  SummarizeFactory(const AnnotationDatabase &DB, std::string MainFile,
+                   std::shared_ptr<const TUSummary> &Out)
+      : DB(DB), MainFile(std::move(MainFile)), Out(Out) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<SummarizeAction>(DB, MainFile, Out);
+  }
+
+private:
+  const AnnotationDatabase &DB;
+  std::string MainFile;
+  std::shared_ptr<const TUSummary> &Out;
+};
+
+/// The tool may be installed anywhere; clang's own headers (stddef.h, …)
+/// are where the Clang it was built with keeps them.
+clang::tooling::ArgumentsAdjuster resourceDirAdjuster() {
+  return [](const clang::tooling::CommandLineArguments &Args, llvm::StringRef) {
+    for (const std::string &A : Args)
+      if (llvm::StringRef(A).starts_with("-resource-dir"))
+        return Args;
+    clang::tooling::CommandLineArguments Out = Args;
+    Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
+               "-resource-dir=" EVGUARD_CLANG_RESOURCE_DIR);
+    return Out;
+  };
+}
+
+} // namespace
+
+DriverResult summarizeCompilationDatabase(
+    const clang::tooling::CompilationDatabase &CDB,
+    const AnnotationDatabase &DB, const DriverOptions &Opts) {
+  std::vector<std::string> Files = CDB.getAllFiles();
+  llvm::sort(Files);
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+
+  DriverResult Result;
+  Result.TranslationUnits = Files.size();
+  std::vector<std::shared_ptr<const TUSummary>> Summaries(Files.size());
+  std::vector<std::optional<Notification>> Failures(Files.size());
+  std::mutex Lock;
+  unsigned Done = 0;
+
+  llvm::ThreadPoolStrategy Strategy = llvm::hardware_concurrency(Opts.Jobs);
+  llvm::DefaultThreadPool Pool(Strategy);
+  for (size_t I = 0; I < Files.size(); ++I) {
+    Pool.async([&, I] {
+      const std::string &File = Files[I];
+      clang::tooling::ClangTool Tool(CDB, {File});
+      Tool.appendArgumentsAdjuster(resourceDirAdjuster());
+      Tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+          "-Wno-everything", clang::tooling::ArgumentInsertPosition::END));
+      ErrorCollector Errors;
+      Tool.setDiagnosticConsumer(&Errors);
+      Tool.setPrintErrorMessage(false);
+      std::shared_ptr<const TUSummary> Summary;
+      SummarizeFactory Factory(DB, File, Summary);
+      int RC = Tool.run(&Factory);
+      if (RC != 0 || Errors.getNumErrors() > 0 || !Summary) {
+        Notification N;
+        N.L = Notification::Level::Error;
+        N.Message = File + ": error: failed to parse this translation unit" +
+                    (Errors.Message.empty() ? std::string()
+                                            : " (first error: " + Errors.Message + ")") +
+                    (Summary ? "; analyzed what parsed" : "; skipped it");
+        N.Loc = Errors.First.valid() ? Errors.First : SourcePoint{File, 0, 0};
+        Failures[I] = std::move(N);
+      }
+      if (Summary && !Opts.EmitSummariesDir.empty())
+        if (llvm::Error E = writeSummary(*Summary, Opts.EmitSummariesDir)) {
+          Notification N;
+          N.Message = llvm::toString(std::move(E));
+          N.Loc = SourcePoint{File, 0, 0};
+          Failures[I] = std::move(N);
+        }
+      Summaries[I] = std::move(Summary);
+      std::lock_guard<std::mutex> Guard(Lock);
+      ++Done;
+      if (Opts.Progress)
+        Opts.Progress(Done, Files.size(), File);
+    });
+  }
+  Pool.wait();
+  for (size_t I = 0; I < Files.size(); ++I) {
+    if (Summaries[I])
+      Result.Summaries.push_back(std::move(Summaries[I]));
+    if (Failures[I])
+      Result.Failures.push_back(std::move(*Failures[I]));
+  }
+  return Result;
+}
+
+} // namespace evguard

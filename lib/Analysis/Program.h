@@ -1,0 +1,86 @@
+//===- Program.h - The linked whole program ---------------------*- C++ -*-===//
+//
+// All TU summaries merged: one node per function (by USR), every call site
+// resolved to its possible targets (direct, class hierarchy for virtual
+// calls, points-to over callables for fields and pointers), and the handler
+// roots with where they were registered.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EVGUARD_ANALYSIS_PROGRAM_H
+#define EVGUARD_ANALYSIS_PROGRAM_H
+
+#include "Summary.h"
+#include "evguard/Analysis.h"
+#include "llvm/ADT/StringMap.h"
+#include <memory>
+#include <vector>
+
+namespace evguard {
+
+/// A location in the linked program: an index into Program::Files.
+using GlobalLoc = Loc;
+
+struct ResolvedCall {
+  const CallSite *Site = nullptr;
+  GlobalLoc At;
+  std::vector<uint32_t> Targets; ///< function ids, sorted
+  /// Functions passed as callables to a function we cannot look into (no
+  /// body, no entry about that parameter): assumed to be called right away.
+  std::vector<uint32_t> CalledBack;
+};
+
+struct Function {
+  std::string Usr;
+  std::string Name;
+  GlobalLoc At;
+  bool HasBody = false;
+  bool StandardLibrary = false;
+  bool System = false;
+  bool AddressTaken = false;
+  bool Handler = false;
+  bool Nonblocking = false;
+  std::optional<std::string> AllowBlocking;
+  std::optional<BlockingInfo> Blocking;
+  std::optional<FaultInfo> MayFault;
+  std::vector<uint32_t> RegistersParams;
+  std::vector<uint32_t> OffloadsParams;
+  std::string FnType;
+  std::vector<uint32_t> Overriders; ///< direct overriders
+  std::vector<ResolvedCall> Calls;
+  /// The summary that gave the body.
+  const TUSummary *BodyFrom = nullptr;
+  const FunctionRecord *BodyRecord = nullptr;
+};
+
+struct Registration {
+  uint32_t Handler = 0;
+  std::optional<GlobalLoc> At; ///< none for EVGUARD_HANDLER
+  std::string Via;
+};
+
+struct Program {
+  std::vector<std::string> Files;
+  std::vector<Function> Functions;
+  llvm::StringMap<uint32_t> ByUsr;
+  /// One per handler, the best registration site; sorted by handler name.
+  std::vector<Registration> Roots;
+
+  SourcePoint point(const GlobalLoc &L) const {
+    if (L.Line == 0 || L.File >= Files.size())
+      return {};
+    return {Files[L.File], L.Line, L.Col};
+  }
+};
+
+/// Merges the summaries (sorted by main file, so any order gives the same
+/// program) and resolves calls and handlers.
+std::unique_ptr<Program>
+linkProgram(llvm::ArrayRef<std::shared_ptr<const TUSummary>> TUs,
+            const AnnotationDatabase &DB, const AnalysisOptions &Opts);
+
+/// Walks from the roots and builds the findings.
+AnalysisResult findBlockingCalls(const Program &P, const AnalysisOptions &Opts);
+
+} // namespace evguard
+
+#endif

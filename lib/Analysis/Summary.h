@@ -1,0 +1,117 @@
+//===- Summary.h - What one translation unit tells the analysis -*- C++ -*-===//
+//
+// A TUSummary is everything the whole-program analysis needs from one TU,
+// and nothing of its AST: the functions it declares or defines (with what the
+// database and the source annotations say of them), the calls each defined
+// function makes, and every place a callable is stored. Callables are
+// described by value sources (ValueRef) that the program-wide points-to step
+// resolves to functions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EVGUARD_ANALYSIS_SUMMARY_H
+#define EVGUARD_ANALYSIS_SUMMARY_H
+
+#include "evguard/Database.h"
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evguard {
+
+/// A location in a summary: an index into TUSummary::Files.
+struct Loc {
+  uint32_t File = 0;
+  uint32_t Line = 0;
+  uint32_t Col = 0;
+};
+
+/// Where a callable value can come from.
+struct ValueRef {
+  enum class Kind : uint8_t {
+    Function, ///< Id = the function's USR
+    Var,      ///< Id = a variable's USR (globals, locals)
+    Param,    ///< Id = the function's USR, Index = the parameter
+    Field,    ///< Id = "Record::field"
+  };
+  Kind K = Kind::Function;
+  std::string Id;
+  uint32_t Index = 0;
+  friend bool operator==(const ValueRef &, const ValueRef &) = default;
+  friend auto operator<=>(const ValueRef &, const ValueRef &) = default;
+};
+
+/// Arguments of a call that carry callables, by parameter index.
+struct CallableArg {
+  uint32_t Param = 0;
+  std::vector<ValueRef> Sources;
+};
+
+struct CallSite {
+  enum class Kind : uint8_t {
+    Direct,  ///< Target = callee USR
+    Virtual, ///< Target = the statically called method's USR (plus overrides)
+    Field,   ///< through a function-pointer field: Target = "Record::field"
+    Pointer, ///< through another pointer/callable: Sources, FnType
+  };
+  Kind K = Kind::Direct;
+  std::string Target;
+  std::vector<ValueRef> Sources; ///< Pointer calls
+  std::string FnType;            ///< Pointer and Field calls: canonical type
+  Loc At;
+  std::vector<CallableArg> Callables;
+  /// A database condition proved, from constant arguments, that this call
+  /// does not block (poll(..., 0)).
+  bool ProvedNonblocking = false;
+  /// NOLINT on the call's line: the check list ("" = all) and the comment.
+  std::optional<std::string> NoLintChecks;
+  std::string NoLintText;
+};
+
+/// A callable stored somewhere: `s->cb = f`, `{.handler = f}`, `cb = f`.
+struct Store {
+  ValueRef Dest; ///< Var or Field
+  std::vector<ValueRef> Sources;
+  Loc At;
+};
+
+struct FunctionRecord {
+  std::string Usr;
+  std::string Name; ///< Naming.h's qualified name
+  Loc At;           ///< the definition, or the first declaration seen
+  bool HasBody = false;
+  /// Declared in a header of the C or C++ standard library (or the
+  /// compiler's own): never an "unknown" function.
+  bool StandardLibrary = false;
+  /// Declared in any system header: its body (if any) is not followed.
+  bool System = false;
+  bool Virtual = false;
+  bool AddressTaken = false;
+  std::string FnType; ///< canonical function type, for pointer calls
+  std::vector<std::string> Overrides; ///< USRs of methods it overrides
+
+  // What the database and the source annotations say.
+  bool Handler = false;
+  bool Nonblocking = false;
+  std::optional<std::string> AllowBlocking; ///< the reason
+  std::optional<BlockingInfo> Blocking;
+  std::optional<FaultInfo> MayFault;
+  std::vector<uint32_t> RegistersParams;
+  std::vector<uint32_t> OffloadsParams;
+  std::string FactsFrom; ///< "database FILE:LINE:COL" or "annotation"
+
+  std::vector<CallSite> Calls; ///< only when HasBody, in source order
+};
+
+struct TUSummary {
+  std::string MainFile;
+  std::vector<std::string> Files; ///< Loc::File indexes this
+  std::vector<FunctionRecord> Functions;
+  std::vector<Store> Stores;
+  /// Fields annotated EVGUARD_REGISTERS_HANDLER: "Record::field".
+  std::vector<std::string> HandlerFields;
+};
+
+} // namespace evguard
+
+#endif
