@@ -1,0 +1,154 @@
+#include "config.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace evguard::debug {
+namespace {
+
+// Constructed before initDebugRuntime (priority 102) reads the environment.
+Config TheConfig __attribute__((init_priority(101)));
+
+bool parseInt(const char *Text, int64_t Min, int64_t Max, int64_t &Out) {
+  if (!Text || !*Text)
+    return false;
+  char *End = nullptr;
+  errno = 0;
+  long long V = std::strtoll(Text, &End, 10);
+  if (errno != 0 || *End != '\0' || V < Min || V > Max)
+    return false;
+  Out = V;
+  return true;
+}
+
+std::string badValue(const char *Var, const char *Value, const char *Want) {
+  return std::string(Var) + "='" + Value + "' is not valid: " + Want;
+}
+
+std::string parseDetect(const char *Value, Config &Out) {
+  Out.Stall = Out.Blocking = Out.Faults = false;
+  std::string List = Value;
+  size_t Pos = 0;
+  while (Pos <= List.size()) {
+    size_t Comma = List.find(',', Pos);
+    std::string Item = List.substr(Pos, Comma == std::string::npos
+                                            ? std::string::npos
+                                            : Comma - Pos);
+    if (Item == "stall")
+      Out.Stall = true;
+    else if (Item == "blocking")
+      Out.Blocking = true;
+    else if (Item == "faults")
+      Out.Faults = true;
+    else if (Item == "all")
+      Out.Stall = Out.Blocking = Out.Faults = true;
+    else if (Item != "none" && !Item.empty())
+      return badValue("EVGUARD_DETECT", Value,
+                      "use a comma-separated list of stall, blocking, faults "
+                      "(or all, none), e.g. EVGUARD_DETECT=stall,blocking");
+    if (Comma == std::string::npos)
+      break;
+    Pos = Comma + 1;
+  }
+  return {};
+}
+
+} // namespace
+
+std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
+  Out = Config();
+  if (const char *V = GetEnv("EVGUARD_DETECT")) {
+    std::string Err = parseDetect(V, Out);
+    if (!Err.empty())
+      return Err;
+  }
+  int64_t N;
+  if (const char *V = GetEnv("EVGUARD_STALL_MS")) {
+    if (!parseInt(V, 1, 3600 * 1000, N))
+      return badValue("EVGUARD_STALL_MS", V,
+                      "use a whole number of milliseconds >= 1, e.g. 20");
+    Out.StallNs = N * 1000000LL;
+  }
+  if (const char *V = GetEnv("EVGUARD_BLOCK_POLICY")) {
+    if (!std::strcmp(V, "did"))
+      Out.Policy = BlockPolicy::Did;
+    else if (!std::strcmp(V, "may"))
+      Out.Policy = BlockPolicy::May;
+    else
+      return badValue("EVGUARD_BLOCK_POLICY", V, "use did or may");
+  }
+  if (const char *V = GetEnv("EVGUARD_ON_BLOCK")) {
+    if (!std::strcmp(V, "report"))
+      Out.OnBlockAction = OnBlock::Report;
+    else if (!std::strcmp(V, "abort"))
+      Out.OnBlockAction = OnBlock::Abort;
+    else
+      return badValue("EVGUARD_ON_BLOCK", V, "use report or abort");
+  }
+  if (const char *V = GetEnv("EVGUARD_WAIT_MIN_US")) {
+    if (!parseInt(V, 0, 3600LL * 1000000, N))
+      return badValue("EVGUARD_WAIT_MIN_US", V,
+                      "use a whole number of microseconds >= 0, e.g. 1000");
+    Out.WaitMinNs = N * 1000;
+  }
+  if (const char *V = GetEnv("EVGUARD_FAULT_MINOR")) {
+    if (!parseInt(V, 1, INT64_MAX, N))
+      return badValue("EVGUARD_FAULT_MINOR", V,
+                      "use a whole number of minor faults per dispatch >= 1, "
+                      "e.g. 64");
+    Out.FaultMinor = N;
+  }
+  if (const char *V = GetEnv("EVGUARD_FAULT_MAJOR")) {
+    if (!parseInt(V, 1, INT64_MAX, N))
+      return badValue("EVGUARD_FAULT_MAJOR", V,
+                      "use a whole number of major faults per dispatch >= 1, "
+                      "e.g. 1");
+    Out.FaultMajor = N;
+  }
+  if (const char *V = GetEnv("EVGUARD_REPORT")) {
+    if (!*V)
+      return badValue("EVGUARD_REPORT", V,
+                      "give the path of the SARIF file to write, e.g. "
+                      "EVGUARD_REPORT=evguard-runtime.sarif");
+    Out.ReportPath = V;
+  }
+  if (const char *V = GetEnv("EVGUARD_SYMBOLIZER"))
+    Out.Symbolizer = V;
+  Out.StallSignal = SIGRTMIN + 3;
+  if (const char *V = GetEnv("EVGUARD_STALL_SIGNAL")) {
+    if (!parseInt(V, SIGRTMIN, SIGRTMAX, N))
+      return badValue("EVGUARD_STALL_SIGNAL", V,
+                      ("use a real-time signal number between " +
+                       std::to_string(SIGRTMIN) + " and " +
+                       std::to_string(SIGRTMAX) + " the program does not use")
+                          .c_str());
+    Out.StallSignal = static_cast<int>(N);
+  }
+  return {};
+}
+
+const Config &config() noexcept { return TheConfig; }
+
+namespace {
+const char *realGetEnv(const char *Name) { return std::getenv(Name); }
+} // namespace
+
+/// Runs before main (and before the program's own constructors at the
+/// default priority), so every detector sees the final configuration.
+void loadConfig() {
+  std::string Err = parseConfig(realGetEnv, TheConfig);
+  if (Err.empty())
+    return;
+  std::fprintf(stderr,
+               "evguard: error: %s.\nevguard: the debug runtime reads its "
+               "settings from the environment; see docs/runtime.md.\n",
+               Err.c_str());
+  _exit(2);
+}
+
+} // namespace evguard::debug

@@ -1,0 +1,204 @@
+// Building blocks of the generated interposers (interposers.cpp, written at
+// build time by gen_interposers.py from the annotation database). A generated
+// wrapper spells each parameter as Arg<decltype(::fn), I>, so the prototype
+// comes from the system header and is never written a second time.
+#ifndef EVGUARD_DEBUG_INTERPOSE_H
+#define EVGUARD_DEBUG_INTERPOSE_H
+
+#include "state.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+namespace evguard::debug {
+
+enum class Category : uint8_t {
+  Sleep, Lock, Wait, DiskIo, NetworkIo, Dns, Process, Ipc, PageFault, Other
+};
+
+const char *categoryName(Category C) noexcept;
+
+/// One database entry, as the generator saw it.
+struct CallSpec {
+  const char *Name;
+  Category Cat;
+  const char *Reason;
+};
+
+// --- Function-type traits ---------------------------------------------------
+
+template <class F> struct FnTraits;
+#define EVGUARD_FN_TRAITS_(VARIADIC, NOEXCEPT, ...)                            \
+  template <class R, class... A> struct FnTraits<R(A... __VA_ARGS__)           \
+                                                     noexcept(NOEXCEPT)> {     \
+    using Ret = R;                                                             \
+    using Args = std::tuple<A...>;                                             \
+    static constexpr std::size_t Arity = sizeof...(A);                         \
+    static constexpr bool Variadic = VARIADIC;                                 \
+    static constexpr bool Noexcept = NOEXCEPT;                                 \
+  };
+EVGUARD_FN_TRAITS_(false, false)
+EVGUARD_FN_TRAITS_(false, true)
+EVGUARD_FN_TRAITS_(true, false, , ...)
+EVGUARD_FN_TRAITS_(true, true, , ...)
+#undef EVGUARD_FN_TRAITS_
+
+template <class F> using Ret = typename FnTraits<F>::Ret;
+template <class F, std::size_t I>
+using Arg = std::tuple_element_t<I, typename FnTraits<F>::Args>;
+template <class F> inline constexpr bool IsNoexcept = FnTraits<F>::Noexcept;
+
+// --- Resolution of the real function ---------------------------------------
+
+void *resolveNext(const char *Name) noexcept;
+
+/// The next definition of a function after ours (libc's). Resolved lazily
+/// on first use; a race only resolves the same address twice.
+template <class F> class Real {
+public:
+  constexpr explicit Real(const char *N) : Name(N) {}
+  F *operator()() noexcept {
+    void *P = Ptr.load(std::memory_order_relaxed);
+    if (__builtin_expect(P == nullptr, 0)) {
+      P = resolveNext(Name);
+      Ptr.store(P, std::memory_order_relaxed);
+    }
+    return reinterpret_cast<F *>(P);
+  }
+
+private:
+  const char *Name;
+  std::atomic<void *> Ptr{nullptr};
+};
+
+inline bool armed() noexcept { return __builtin_expect(TLS.Armed != 0, 0); }
+
+// --- Database conditions, evaluated on the actual argument values ----------
+
+template <class T> bool argEquals(T V, long long K) noexcept {
+  if constexpr (std::is_integral_v<T> || std::is_enum_v<T>)
+    return static_cast<long long>(V) == K;
+  else if constexpr (std::is_pointer_v<T>)
+    return K == 0 && V == nullptr;
+  else
+    return false;
+}
+template <class T> bool argHasFlag(T V, unsigned long long Flag) noexcept {
+  if constexpr (std::is_integral_v<T> || std::is_enum_v<T>)
+    return (static_cast<unsigned long long>(V) & Flag) != 0;
+  else
+    return false;
+}
+template <class T> bool argNonNull(T V) noexcept {
+  if constexpr (std::is_pointer_v<T>)
+    return V != nullptr;
+  else if constexpr (std::is_integral_v<T>)
+    return V != 0;
+  else
+    return false;
+}
+
+// --- Policy (blocking.cpp) --------------------------------------------------
+
+bool policyIsMay() noexcept;
+int64_t waitMinNs() noexcept;
+/// True when `Fd` is a socket, pipe or character device in non-blocking
+/// mode: I/O on it cannot block, so the `did` policy stays silent.
+bool fdIsNonBlocking(int Fd) noexcept;
+/// Records and prints a blocking call made in a handler (errno preserved).
+/// `Why` says what made the `did` policy decide it blocked.
+void reportBlockingCall(const CallSpec &Spec, const char *Why,
+                        int64_t WaitedNs, int Fd = -1) noexcept;
+constexpr int MaxBacktrace = 64;
+
+enum class TryConvention { ErrorNumber, MinusOneErrno, C11 };
+/// Whether a failed try-lock result means "someone else holds it".
+bool tryFailedBusy(int Rc, TryConvention Conv) noexcept;
+
+template <class F, class... A>
+Ret<F> callTimed(const CallSpec &Spec, F *RealFn, A... Args) {
+  int64_t T0 = monotonicNs();
+  if constexpr (std::is_void_v<Ret<F>>) {
+    RealFn(Args...);
+    int64_t Waited = monotonicNs() - T0;
+    if (Waited >= waitMinNs())
+      reportBlockingCall(Spec, "waited", Waited);
+  } else {
+    Ret<F> R = RealFn(Args...);
+    int64_t Waited = monotonicNs() - T0;
+    if (Waited >= waitMinNs())
+      reportBlockingCall(Spec, "waited", Waited);
+    return R;
+  }
+}
+
+template <class T> bool firstArgIsNonBlockingFd(T V) noexcept {
+  if constexpr (std::is_same_v<T, int>)
+    return fdIsNonBlocking(V);
+  else
+    return false;
+}
+
+/// A call that passed the database's conditions, made inside a handler.
+template <class F, class First, class... A>
+Ret<F> intercept(const CallSpec &Spec, F *RealFn, First A0, A... Args) {
+  if (policyIsMay()) {
+    reportBlockingCall(Spec, nullptr, 0);
+    return RealFn(A0, Args...);
+  }
+  switch (Spec.Cat) {
+  case Category::Wait:
+  case Category::Lock:
+    return callTimed(Spec, RealFn, A0, Args...);
+  case Category::DiskIo:
+  case Category::NetworkIo:
+    if (firstArgIsNonBlockingFd(A0))
+      return RealFn(A0, Args...);
+    if constexpr (std::is_same_v<First, int>)
+      reportBlockingCall(Spec, "blocking-fd", 0, A0);
+    else
+      reportBlockingCall(Spec, nullptr, 0);
+    return RealFn(A0, Args...);
+  default:
+    reportBlockingCall(Spec, nullptr, 0);
+    return RealFn(A0, Args...);
+  }
+}
+
+template <class F> Ret<F> intercept(const CallSpec &Spec, F *RealFn) {
+  if (!policyIsMay() &&
+      (Spec.Cat == Category::Wait || Spec.Cat == Category::Lock))
+    return callTimed(Spec, RealFn);
+  reportBlockingCall(Spec, nullptr, 0);
+  return RealFn();
+}
+
+/// A lock with a non-blocking twin: under `did`, try it first and report only
+/// when someone else holds the lock. `Try` performs the same operation, so
+/// its success is the call's success.
+template <class F, class TryFn, class... A>
+Ret<F> interceptLock(const CallSpec &Spec, F *RealFn, TryFn Try,
+                     TryConvention Conv, A... Args) {
+  if (policyIsMay()) {
+    reportBlockingCall(Spec, nullptr, 0);
+    return RealFn(Args...);
+  }
+  int SavedErrno = errno;
+  int Rc = Try();
+  if (Rc == 0)
+    return 0;
+  if (!tryFailedBusy(Rc, Conv)) {
+    errno = SavedErrno;
+    return RealFn(Args...);
+  }
+  errno = SavedErrno;
+  reportBlockingCall(Spec, "contended", 0);
+  return RealFn(Args...);
+}
+
+} // namespace evguard::debug
+
+#endif

@@ -1,0 +1,449 @@
+#include "report.h"
+
+#include "config.h"
+#include "dispatch.h"
+#include "state.h"
+#include "symbolize.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+namespace evguard::debug {
+namespace {
+
+struct Stored {
+  Rule R;
+  const void *Code;
+  const char *Label;
+  std::string Function;
+  std::string Handler;
+  std::string Title;
+  std::string FirstText; ///< The first full report, for the SARIF message.
+  std::vector<void *> Frames;
+  uint64_t Count = 0;
+  int64_t MaxNs = 0, MaxMinor = 0, MaxMajor = 0;
+};
+
+/// Findings are rare, so one lock is enough; a spin lock because the mutex
+/// functions are interposed and a signal path must be able to give up.
+std::atomic_flag StoreLock = ATOMIC_FLAG_INIT;
+std::vector<Stored> *Store = new std::vector<Stored>(); // Never destroyed.
+
+class StoreGuard {
+public:
+  explicit StoreGuard(bool MayFail = false) {
+    for (int Spins = 0; StoreLock.test_and_set(std::memory_order_acquire);
+         ++Spins) {
+      if (MayFail && Spins > 1000000) {
+        Failed = true;
+        return;
+      }
+    }
+  }
+  ~StoreGuard() {
+    if (!Failed)
+      StoreLock.clear(std::memory_order_release);
+  }
+  bool Failed = false;
+};
+
+const char *ruleId(Rule R) {
+  switch (R) {
+  case Rule::Stall:
+    return "evguard-runtime-stall";
+  case Rule::BlockingCall:
+    return "evguard-runtime-blocking-call";
+  case Rule::PageFault:
+    return "evguard-runtime-page-fault";
+  }
+  return "";
+}
+
+void writeAll(int Fd, const std::string &Text) {
+  const char *P = Text.data();
+  size_t Left = Text.size();
+  while (Left > 0) {
+    ssize_t N = ::write(Fd, P, Left);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      return;
+    P += N;
+    Left -= N;
+  }
+}
+
+std::string backtraceText(void *const *Frames, int N) {
+  std::string Out;
+  char Num[24];
+  for (int I = 0; I < N; ++I) {
+    std::snprintf(Num, sizeof(Num), "    #%-2d ", I);
+    // Return addresses point after the call; -1 lands inside it.
+    const char *A = static_cast<const char *>(Frames[I]);
+    Out += Num + describe(I == 0 ? A : A - 1) + "\n";
+  }
+  return Out;
+}
+
+bool isPowerOfTwo(uint64_t N) { return N && !(N & (N - 1)); }
+
+} // namespace
+
+std::string handlerName(const void *Code, const char *Label) {
+  std::string Sym;
+  if (Code) {
+    Symbol S = symbolize(Code);
+    Sym = S.Function.empty() ? describe(Code) : S.Function;
+  }
+  if (Label && *Label)
+    return Sym.empty() ? std::string(Label)
+                       : std::string(Label) + " (" + Sym + ")";
+  return Sym.empty() ? std::string("<unknown handler>") : Sym;
+}
+
+void record(const Event &E, bool MayFail) {
+  InternalScope Guard;
+  std::string Handler = handlerName(E.Code, E.Label);
+  void *const *Frames = E.Frames + std::min(E.SkipFrames, E.NFrames);
+  int NFrames = E.NFrames - std::min(E.SkipFrames, E.NFrames);
+  std::string Text;
+  uint64_t Count;
+  {
+    StoreGuard Lock(MayFail);
+    if (Lock.Failed)
+      return;
+    Stored *S = nullptr;
+    for (Stored &X : *Store)
+      if (X.R == E.R && X.Code == E.Code && X.Label == E.Label &&
+          X.Function == (E.Function ? E.Function : ""))
+        S = &X;
+    if (!S) {
+      Store->push_back(Stored{E.R, E.Code, E.Label,
+                              E.Function ? E.Function : "", Handler, E.Title,
+                              {}, {Frames, Frames + NFrames}});
+      S = &Store->back();
+    }
+    Count = ++S->Count;
+    S->MaxNs = std::max(S->MaxNs, E.DurationNs);
+    S->MaxMinor = std::max(S->MaxMinor, E.Minor);
+    S->MaxMajor = std::max(S->MaxMajor, E.Major);
+    if (Count == 1) {
+      Text = "evguard: " + E.Title + "\n  handler: " + Handler + "\n" +
+             E.Detail;
+      if (NFrames > 0)
+        Text += "  backtrace:\n" + backtraceText(Frames, NFrames);
+      Text += "  fix: " + E.Advice + "\n";
+      S->FirstText = Text;
+    } else if (isPowerOfTwo(Count)) {
+      Text = "evguard: again: " + E.Title + " in handler " + Handler + " (" +
+             std::to_string(Count) + " times so far)\n";
+    }
+  }
+  writeAll(2, Text);
+}
+
+// --- SARIF -------------------------------------------------------------------
+
+namespace {
+
+std::string json(const std::string &S) {
+  std::string Out = "\"";
+  for (unsigned char C : S) {
+    switch (C) {
+    case '"': Out += "\\\""; break;
+    case '\\': Out += "\\\\"; break;
+    case '\n': Out += "\\n"; break;
+    case '\t': Out += "\\t"; break;
+    case '\r': Out += "\\r"; break;
+    default:
+      if (C < 0x20) {
+        char Buf[8];
+        std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
+        Out += Buf;
+      } else {
+        Out += static_cast<char>(C);
+      }
+    }
+  }
+  return Out + "\"";
+}
+
+/// file:// URI of an absolute path, percent-encoding what URIs forbid.
+std::string fileUri(const std::string &Path) {
+  std::string Out = "file://";
+  for (unsigned char C : Path) {
+    if (std::isalnum(C) || std::strchr("/-._~+", C)) {
+      Out += static_cast<char>(C);
+    } else {
+      char Buf[4];
+      std::snprintf(Buf, sizeof(Buf), "%%%02X", C);
+      Out += Buf;
+    }
+  }
+  return Out;
+}
+
+std::string fnv1a(const std::string &S) {
+  uint64_t H = 1469598103934665603ULL;
+  for (unsigned char C : S)
+    H = (H ^ C) * 1099511628211ULL;
+  char Buf[24];
+  std::snprintf(Buf, sizeof(Buf), "%016llx", (unsigned long long)H);
+  return Buf;
+}
+
+struct RuleText {
+  Rule R;
+  const char *Name, *Short, *Full, *Help, *Level;
+};
+
+const RuleText Rules[] = {
+    {Rule::Stall, "RuntimeStall",
+     "A handler ran longer than the stall threshold",
+     "An event-loop handler ran longer than EVGUARD_STALL_MS (wall time) "
+     "while the loop could serve nothing else. The report says whether the "
+     "thread was computing or parked in the kernel, and shows its backtrace "
+     "taken during the stall.",
+     "Find the slow code in the backtrace. Move long computations or "
+     "blocking work off the loop thread (Loop::offload), split the work "
+     "into smaller steps scheduled with post(), or make the blocking call "
+     "non-blocking.",
+     "warning"},
+    {Rule::BlockingCall, "RuntimeBlockingCall",
+     "A handler called a function that blocks the thread",
+     "An event-loop handler called a libc function that the evguard "
+     "annotation database lists as blocking, and (under the default 'did' "
+     "policy) the call could really block: I/O on a blocking descriptor or "
+     "a regular file, a contended lock, a sleep, a wait that waited.",
+     "Move the call into offloaded work (Loop::offload), use a non-blocking "
+     "equivalent (O_NONBLOCK descriptors watched by the loop, a timer "
+     "instead of a sleep, an asynchronous resolver), or, if the blocking is "
+     "intended and bounded, wrap it in an evguard::AllowBlocking scope with "
+     "the reason.",
+     "error"},
+    {Rule::PageFault, "RuntimePageFault",
+     "A handler took many page faults in one dispatch",
+     "An event-loop handler took major page faults (disk reads) or more "
+     "minor page faults than EVGUARD_FAULT_MINOR in one dispatch; each "
+     "fault stops the loop thread in the kernel.",
+     "Touch or pre-fault memory before the loop starts (MAP_POPULATE, "
+     "mlock, reusing buffers instead of allocating fresh ones), avoid "
+     "mapping files that are not in the page cache on the loop thread, "
+     "and keep large allocations out of handlers.",
+     "warning"},
+};
+
+std::string ruleJson(const RuleText &R) {
+  return std::string("{\"id\":") + json(ruleId(R.R)) +
+         ",\"name\":" + json(R.Name) + ",\"shortDescription\":{\"text\":" +
+         json(R.Short) + "},\"fullDescription\":{\"text\":" + json(R.Full) +
+         "},\"help\":{\"text\":" + json(R.Help) +
+         "},\"defaultConfiguration\":{\"level\":" + json(R.Level) +
+         "},\"properties\":{\"tags\":[\"evguard\",\"runtime\"],"
+         "\"precision\":\"high\",\"problem.severity\":" +
+         json(std::string(R.Level) == "error" ? "error" : "warning") + "}}";
+}
+
+/// The best source location for a finding: the first frame of its
+/// backtrace that the symbolizer places in a source file (the call site in
+/// the program), else the handler's code.
+SourceLine locate(const Stored &S, bool AllowSymbolizer) {
+  if (!AllowSymbolizer)
+    return {};
+  for (size_t I = 0; I < S.Frames.size() && I < 16; ++I) {
+    const char *A = static_cast<const char *>(S.Frames[I]) - 1;
+    Symbol Sym = symbolize(A);
+    if (Sym.Module.find("libc.so") != std::string::npos ||
+        Sym.Module.find("libevguard-runtime-debug") != std::string::npos)
+      continue;
+    SourceLine L = sourceLine(A);
+    if (L.Line)
+      return L;
+  }
+  return sourceLine(S.Code);
+}
+
+std::string resultJson(const Stored &S, bool AllowSymbolizer,
+                       const std::string &Exe) {
+  int Index = static_cast<int>(S.R);
+  std::string Message = S.Title + " in handler " + S.Handler;
+  if (S.Count > 1)
+    Message += " (" + std::to_string(S.Count) + " times)";
+  Message += ".\n\n" + S.FirstText;
+  SourceLine L = locate(S, AllowSymbolizer);
+  std::string Uri = L.Line ? fileUri(L.File) : fileUri(Exe);
+  unsigned Line = L.Line ? L.Line : 1;
+  std::string Out = "{\"ruleId\":" + json(ruleId(S.R)) +
+                    ",\"ruleIndex\":" + std::to_string(Index) +
+                    ",\"level\":" + json(Rules[Index].Level) +
+                    ",\"message\":{\"text\":" + json(Message) + "}";
+  Out += ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{"
+         "\"uri\":" +
+         json(Uri) + "},\"region\":{\"startLine\":" + std::to_string(Line) +
+         "}}";
+  if (!L.Line)
+    Out += ",\"message\":{\"text\":\"no line information: the program was "
+           "built without debug info or EVGUARD_SYMBOLIZER is off; the "
+           "location is the executable\"}";
+  Out += ",\"logicalLocations\":[{\"fullyQualifiedName\":" + json(S.Handler) +
+         ",\"kind\":\"function\"}]}]";
+  Out += ",\"partialFingerprints\":{\"primaryLocationLineHash\":" +
+         json(fnv1a(std::string(ruleId(S.R)) + "|" + S.Handler + "|" +
+                    S.Function) +
+              ":1") +
+         "}";
+  if (!S.Frames.empty()) {
+    Out += ",\"stacks\":[{\"message\":{\"text\":\"backtrace of the loop "
+           "thread\"},\"frames\":[";
+    for (size_t I = 0; I < S.Frames.size(); ++I) {
+      const char *A = static_cast<const char *>(S.Frames[I]);
+      Out += std::string(I ? "," : "") +
+             "{\"location\":{\"message\":{\"text\":" +
+             json(describe(I == 0 ? A : A - 1)) + "}}}";
+    }
+    Out += "]}]";
+  }
+  Out += ",\"properties\":{\"handler\":" + json(S.Handler) +
+         ",\"count\":" + std::to_string(S.Count) +
+         ",\"maxDurationMs\":" + std::to_string(S.MaxNs / 1000000) +
+         ",\"maxMinorFaults\":" + std::to_string(S.MaxMinor) +
+         ",\"maxMajorFaults\":" + std::to_string(S.MaxMajor);
+  if (!S.Function.empty())
+    Out += ",\"function\":" + json(S.Function);
+  return Out + "}}";
+}
+
+std::string cwdUri() {
+  char Buf[4096];
+  if (!getcwd(Buf, sizeof(Buf)))
+    return "file:///";
+  std::string Uri = fileUri(Buf);
+  return Uri.back() == '/' ? Uri : Uri + "/";
+}
+
+std::string exePath() {
+  char Buf[4096];
+  ssize_t N = readlink("/proc/self/exe", Buf, sizeof(Buf) - 1);
+  return N > 0 ? std::string(Buf, N) : std::string("/proc/self/exe");
+}
+
+std::string sarifText(const std::vector<Stored> &Findings,
+                      bool AllowSymbolizer) {
+  std::string Exe = exePath();
+  std::string Out =
+      "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+      "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":"
+      "\"evguard-runtime\",\"informationUri\":"
+      "\"https://github.com/evguard/evguard\",\"version\":\"0.1.0\","
+      "\"rules\":[";
+  for (size_t I = 0; I < std::size(Rules); ++I)
+    Out += (I ? "," : "") + ruleJson(Rules[I]);
+  Out += "]}},\"automationDetails\":{\"id\":\"evguard-runtime/\"},";
+  Out += "\"invocations\":[{\"executionSuccessful\":true,"
+         "\"commandLine\":" +
+         json(Exe) + ",\"workingDirectory\":{\"uri\":" + json(cwdUri()) +
+         "}}],\"results\":[";
+  for (size_t I = 0; I < Findings.size(); ++I)
+    Out += (I ? "," : "") + resultJson(Findings[I], AllowSymbolizer, Exe);
+  return Out + "]}]}\n";
+}
+
+void writeSarif(const std::string &Path, const std::string &Text) {
+  std::string Tmp = Path + ".tmp." + std::to_string(getpid());
+  int Fd = ::open(Tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (Fd < 0) {
+    writeAll(2, "evguard: error: cannot write the report " + Tmp + ": " +
+                    std::strerror(errno) +
+                    "; set EVGUARD_REPORT to a writable path\n");
+    return;
+  }
+  writeAll(Fd, Text);
+  close(Fd);
+  if (::rename(Tmp.c_str(), Path.c_str()) != 0)
+    writeAll(2, "evguard: error: cannot rename " + Tmp + " to " + Path +
+                    ": " + std::strerror(errno) + "\n");
+}
+
+void printFaultSummary() {
+  std::vector<HandlerTotals> Totals = collectTotals();
+  std::sort(Totals.begin(), Totals.end(),
+            [](const HandlerTotals &A, const HandlerTotals &B) {
+              return A.Minor + 1000 * A.Major > B.Minor + 1000 * B.Major;
+            });
+  std::string Text = "evguard: page faults per handler (totals over the "
+                     "run, busiest first):\n";
+  char Buf[128];
+  for (size_t I = 0; I < Totals.size() && I < 10; ++I) {
+    const HandlerTotals &T = Totals[I];
+    std::snprintf(Buf, sizeof(Buf), "  %10llu dispatches %10llu minor %6llu major  ",
+                  (unsigned long long)T.Dispatches,
+                  (unsigned long long)T.Minor, (unsigned long long)T.Major);
+    Text += Buf + handlerName(T.Code, T.Label) + "\n";
+  }
+  writeAll(2, Text);
+}
+
+std::atomic<bool> Finalizing{false};
+
+void atExit() { finalizeReports(false); }
+
+const int FatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM};
+
+void onFatalSignal(int Sig) {
+  // Not async-signal-safe (it formats and allocates): the process is dying
+  // anyway and what was collected is worth the risk; see docs/runtime.md.
+  finalizeReports(true);
+  signal(Sig, SIG_DFL);
+  raise(Sig);
+}
+
+} // namespace
+
+void finalizeReports(bool FromSignal) {
+  if (Finalizing.exchange(true))
+    return;
+  InternalScope Guard;
+  if (config().Stall)
+    reportRunningStalls(FromSignal);
+  std::vector<Stored> Copy;
+  {
+    StoreGuard Lock(/*MayFail=*/FromSignal);
+    if (!Lock.Failed)
+      Copy = *Store;
+  }
+  bool AnyFault = std::any_of(Copy.begin(), Copy.end(), [](const Stored &S) {
+    return S.R == Rule::PageFault;
+  });
+  if (AnyFault && config().Faults)
+    printFaultSummary();
+  if (!config().ReportPath.empty())
+    writeSarif(config().ReportPath, sarifText(Copy, !FromSignal));
+  Finalizing = false;
+}
+
+void installReportHooks() {
+  std::atexit(atExit);
+  for (int Sig : FatalSignals) {
+    struct sigaction Old;
+    if (sigaction(Sig, nullptr, &Old) != 0 || Old.sa_handler != SIG_DFL)
+      continue;
+    struct sigaction Sa {};
+    Sa.sa_handler = onFatalSignal;
+    sigemptyset(&Sa.sa_mask);
+    Sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigaction(Sig, &Sa, nullptr);
+  }
+}
+
+} // namespace evguard::debug

@@ -1,0 +1,54 @@
+// Per-thread and process-wide state shared by the detectors. Everything the
+// interposers read on their fast path lives in one thread_local word so that a
+// call made outside a handler costs one TLS load and one branch.
+#ifndef EVGUARD_DEBUG_STATE_H
+#define EVGUARD_DEBUG_STATE_H
+
+#include <cstdint>
+
+namespace evguard::debug {
+
+struct ThreadSlot;
+
+/// Per-thread state. Zero-initialized, trivially destructible: constinit TLS
+/// needs no guard, so access compiles to a %fs-relative load.
+struct ThreadState {
+  /// Non-zero only while this thread runs a handler, the blocking detector is
+  /// on, no AllowBlocking scope is open and evguard's own code is not
+  /// running. The only field the interposers' fast path reads.
+  int Armed;
+  int Depth;       ///< Nesting of dispatch_begin (a nested run() nests).
+  int AllowDepth;  ///< Open AllowBlocking scopes.
+  int Internal;    ///< evguard's own code is running on this thread.
+  const void *Code;
+  const char *Label;
+  const char *AllowReason;
+  ThreadSlot *Slot; ///< Registered for the stall watchdog on first dispatch.
+  int64_t StartNs;
+  int64_t MinFlt0;
+  int64_t MajFlt0;
+  uint64_t Seq; ///< Dispatch sequence number on this thread.
+};
+
+// initial-exec: the library is linked, not dlopen'ed (see docs/runtime.md),
+// so the TLS block is static and no __tls_get_addr call is needed.
+extern constinit thread_local ThreadState TLS
+    __attribute__((tls_model("initial-exec")));
+
+void rearm(ThreadState &S) noexcept;
+
+/// Marks evguard's own code on this thread: interposed calls it makes pass
+/// straight through and cannot recurse into the detectors.
+class InternalScope {
+public:
+  InternalScope() noexcept { ++TLS.Internal; rearm(TLS); }
+  ~InternalScope() { --TLS.Internal; rearm(TLS); }
+  InternalScope(const InternalScope &) = delete;
+  InternalScope &operator=(const InternalScope &) = delete;
+};
+
+int64_t monotonicNs() noexcept;
+
+} // namespace evguard::debug
+
+#endif

@@ -1,0 +1,257 @@
+// The stall detector. The loop thread publishes each dispatch's start time
+// and sequence number in its ThreadSlot; a watchdog thread scans the slots
+// and, when a dispatch has run longer than EVGUARD_STALL_MS of wall time,
+// records from /proc whether the thread is computing or parked in the kernel
+// (and on what), then signals the thread, whose handler takes a backtrace
+// into the slot's preallocated buffer. The loop thread reports the stall when
+// the dispatch ends, with its full duration.
+#include "config.h"
+#include "dispatch.h"
+#include "report.h"
+#include "state.h"
+
+#include <execinfo.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace evguard::debug {
+namespace {
+
+std::atomic<bool> WatchdogStarted{false};
+
+/// Async-signal-safe: backtrace() was called once at start-up, so libgcc's
+/// unwinder is already loaded and it allocates nothing here.
+void onStallSignal(int, siginfo_t *, void *) {
+  int Saved = errno;
+  ThreadSlot *S = TLS.Slot;
+  if (S) {
+    uint64_t Flagged = S->FlaggedSeq.load(std::memory_order_acquire);
+    if (Flagged == S->Seq.load(std::memory_order_relaxed) &&
+        S->AckSeq.load(std::memory_order_relaxed) != Flagged)
+      S->NFrames = backtrace(S->Frames, MaxFrames);
+    S->AckSeq.store(Flagged, std::memory_order_release);
+  }
+  errno = Saved;
+}
+
+/// Reads a small /proc file with raw syscalls (the watchdog must not trip
+/// the interposers or allocate).
+int readProc(const char *Path, char *Buf, int Size) {
+  int Fd = static_cast<int>(syscall(SYS_openat, AT_FDCWD, Path, O_RDONLY | O_CLOEXEC));
+  if (Fd < 0)
+    return 0;
+  long N = syscall(SYS_read, Fd, Buf, Size - 1);
+  syscall(SYS_close, Fd);
+  if (N < 0)
+    N = 0;
+  Buf[N] = '\0';
+  return static_cast<int>(N);
+}
+
+void sampleThreadState(ThreadSlot &S) {
+  char Path[64], Buf[512];
+  pid_t Pid = getpid();
+  std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/stat", Pid, S.Tid);
+  S.State = '?';
+  if (readProc(Path, Buf, sizeof(Buf))) {
+    // The command name may contain spaces and parentheses: the state is the
+    // field after the last ')'.
+    if (const char *P = std::strrchr(Buf, ')'); P && P[1] == ' ')
+      S.State = P[2];
+  }
+  std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/wchan", Pid, S.Tid);
+  S.Wchan[0] = '\0';
+  if (readProc(Path, Buf, sizeof(Buf)) && std::strcmp(Buf, "0") != 0)
+    std::snprintf(S.Wchan, sizeof(S.Wchan), "%s", Buf);
+  std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/syscall", Pid, S.Tid);
+  S.Syscall = -1;
+  if (readProc(Path, Buf, sizeof(Buf)) && Buf[0] >= '0' && Buf[0] <= '9')
+    S.Syscall = std::strtol(Buf, nullptr, 10);
+}
+
+void checkSlot(ThreadSlot &S, int64_t Now, int64_t StallNs) {
+  uint64_t Seq = S.Seq.load(std::memory_order_acquire);
+  if (!(Seq & 1) || S.FlaggedSeq.load(std::memory_order_relaxed) == Seq)
+    return;
+  int64_t Start = S.StartNs.load(std::memory_order_relaxed);
+  if (Now - Start < StallNs || S.Seq.load(std::memory_order_acquire) != Seq)
+    return;
+  sampleThreadState(S);
+  S.FlaggedSeq.store(Seq, std::memory_order_release);
+  if (syscall(SYS_tgkill, getpid(), S.Tid, config().StallSignal) != 0)
+    S.AckSeq.store(Seq, std::memory_order_release); // Thread gone.
+}
+
+void *watchdogMain(void *) {
+  ThreadState &Me = TLS;
+  Me.Internal = 1; // Never a loop thread; its calls are evguard's own.
+  const int64_t StallNs = config().StallNs;
+  // Scanning at a quarter of the threshold reports a stall by 1.25x it.
+  int64_t PeriodNs = std::max<int64_t>(StallNs / 4, 1000000);
+  for (;;) {
+    struct timespec Ts = {static_cast<time_t>(PeriodNs / 1000000000),
+                          static_cast<long>(PeriodNs % 1000000000)};
+    clock_nanosleep(CLOCK_MONOTONIC, 0, &Ts, nullptr);
+    int64_t Now = monotonicNs();
+    for (int I = 0, N = slotCount(); I < N; ++I)
+      if (ThreadSlot *S = slotAt(I))
+        checkSlot(*S, Now, StallNs);
+  }
+  return nullptr;
+}
+
+void afterForkInChild() { WatchdogStarted.store(false); }
+
+const char *syscallName(long Nr) {
+  switch (Nr) {
+  case SYS_read: return "read";
+  case SYS_write: return "write";
+  case SYS_poll: return "poll";
+  case SYS_select: return "select";
+  case SYS_nanosleep: return "nanosleep";
+  case SYS_clock_nanosleep: return "clock_nanosleep";
+  case SYS_futex: return "futex (a lock or condition variable)";
+  case SYS_fsync: return "fsync";
+  case SYS_fdatasync: return "fdatasync";
+  case SYS_epoll_wait: return "epoll_wait";
+  case SYS_epoll_pwait: return "epoll_pwait";
+  case SYS_ppoll: return "ppoll";
+  case SYS_pselect6: return "pselect6";
+  case SYS_accept: return "accept";
+  case SYS_accept4: return "accept4";
+  case SYS_connect: return "connect";
+  case SYS_recvfrom: return "recvfrom";
+  case SYS_sendto: return "sendto";
+  case SYS_recvmsg: return "recvmsg";
+  case SYS_sendmsg: return "sendmsg";
+  case SYS_wait4: return "wait4";
+  case SYS_openat: return "openat";
+  case SYS_flock: return "flock";
+  case SYS_fcntl: return "fcntl";
+  default: return nullptr;
+  }
+}
+
+std::string describeState(const ThreadSlot &S) {
+  std::string Out;
+  switch (S.State) {
+  case 'R':
+    Out = "computing (running on a CPU, state R)";
+    break;
+  case 'S':
+  case 'D':
+    Out = std::string("parked in the kernel (state ") + S.State +
+          (S.State == 'D' ? ", uninterruptible: usually disk I/O" : "") + ")";
+    if (S.Syscall >= 0) {
+      const char *Name = syscallName(S.Syscall);
+      Out += ", in system call " +
+             (Name ? std::string(Name) : "#" + std::to_string(S.Syscall));
+    }
+    if (S.Wchan[0])
+      Out += std::string(", waiting in ") + S.Wchan;
+    break;
+  default:
+    Out = std::string("in state ") + S.State;
+  }
+  return Out;
+}
+
+} // namespace
+
+void installStallSignal() noexcept {
+  // Loads libgcc's unwinder now, so the signal handler never does.
+  void *Warm[2];
+  backtrace(Warm, 2);
+  struct sigaction Sa {};
+  Sa.sa_sigaction = onStallSignal;
+  sigemptyset(&Sa.sa_mask);
+  Sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(config().StallSignal, &Sa, nullptr);
+  pthread_atfork(nullptr, nullptr, afterForkInChild);
+}
+
+void startWatchdog() noexcept {
+  if (WatchdogStarted.exchange(true))
+    return;
+  InternalScope Guard;
+  pthread_attr_t Attr;
+  pthread_attr_init(&Attr);
+  pthread_attr_setdetachstate(&Attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&Attr, 256 * 1024);
+  // The watchdog must not take the stall signal itself.
+  sigset_t All, Old;
+  sigfillset(&All);
+  pthread_sigmask(SIG_SETMASK, &All, &Old);
+  pthread_t T;
+  if (pthread_create(&T, &Attr, watchdogMain, nullptr) != 0) {
+    std::fprintf(stderr, "evguard: warning: cannot start the stall watchdog "
+                         "thread; the stall detector is off\n");
+  } else {
+    pthread_setname_np(T, "evguard-watch");
+  }
+  pthread_sigmask(SIG_SETMASK, &Old, nullptr);
+  pthread_attr_destroy(&Attr);
+}
+
+void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
+                 bool MayFail) {
+  // The signal was sent right after the flag; wait (bounded) for the
+  // handler, which runs as soon as this thread enters the kernel.
+  for (int I = 0; I < 2000 &&
+                  S.AckSeq.load(std::memory_order_acquire) != Seq;
+       ++I)
+    sched_yield();
+  bool HaveTrace = S.AckSeq.load(std::memory_order_acquire) == Seq &&
+                   S.NFrames > 0;
+  Event E;
+  E.R = Rule::Stall;
+  E.Code = S.Code.load(std::memory_order_relaxed);
+  E.Label = S.Label.load(std::memory_order_relaxed);
+  char Buf[64];
+  std::snprintf(Buf, sizeof(Buf), "%.1f ms", DurationNs / 1e6);
+  E.Title = std::string("stall: a handler ran for ") + Buf +
+            " (threshold " + std::to_string(config().StallNs / 1000000) +
+            " ms, wall time)";
+  E.Detail = "  when sampled, the loop thread was " + describeState(S) + "\n";
+  if (!HaveTrace)
+    E.Detail += "  (no backtrace: the handler returned before the watchdog's "
+                "signal arrived)\n";
+  E.Advice = S.State == 'R'
+                 ? "find the hot code in the backtrace; move long "
+                   "computations off the loop (Loop::offload) or split them "
+                   "into steps scheduled with post()"
+                 : "the thread waited in the kernel: find the blocking call "
+                   "in the backtrace and move it into offloaded work "
+                   "(Loop::offload) or make it non-blocking";
+  E.DurationNs = DurationNs;
+  E.Frames = HaveTrace ? S.Frames : nullptr;
+  // Frame 0 is the signal handler, frame 1 the kernel's signal trampoline.
+  E.NFrames = HaveTrace ? S.NFrames : 0;
+  E.SkipFrames = 2;
+  record(E, MayFail);
+}
+
+void reportRunningStalls(bool FromSignal) {
+  int64_t Now = monotonicNs();
+  for (int I = 0, N = slotCount(); I < N; ++I) {
+    ThreadSlot *S = slotAt(I);
+    if (!S)
+      continue;
+    uint64_t Seq = S->Seq.load(std::memory_order_acquire);
+    if ((Seq & 1) && S->FlaggedSeq.load(std::memory_order_acquire) == Seq &&
+        S->AckSeq.load(std::memory_order_acquire) == Seq)
+      reportStall(*S, Seq, Now - S->StartNs.load(std::memory_order_relaxed),
+                  FromSignal);
+  }
+}
+
+} // namespace evguard::debug

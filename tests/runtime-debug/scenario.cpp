@@ -1,0 +1,233 @@
+// A program on the real event loop, linked with libevguard-runtime-debug. Each
+// scenario (argv[1]) makes one kind of handler misbehave, or makes the same
+// calls where they must not be reported; the GoogleTest driver runs it with
+// different EVGUARD_* settings and checks what the debug runtime reports.
+#include "evguard/debug.h"
+#include "evguard/loop.h"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+pthread_mutex_t Mutex = PTHREAD_MUTEX_INITIALIZER;
+std::atomic<bool> HolderHasLock{false};
+
+// The blocking operations, shared by handlers, offloaded work and threads so
+// that only where they run differs.
+void doUsleep() { usleep(2000); }
+
+void doFsync() {
+  char Path[] = "/tmp/evguard-debug-XXXXXX";
+  int Fd = mkstemp(Path);
+  if (Fd < 0) {
+    std::perror("mkstemp");
+    std::exit(3);
+  }
+  unlink(Path);
+  if (write(Fd, "x", 1) != 1)
+    std::exit(3);
+  fsync(Fd);
+  close(Fd);
+}
+
+void doGetaddrinfo() {
+  addrinfo Hints{};
+  Hints.ai_family = AF_INET;
+  addrinfo *Res = nullptr;
+  if (getaddrinfo("localhost", nullptr, &Hints, &Res) == 0)
+    freeaddrinfo(Res);
+}
+
+/// Locks the mutex while another thread holds it (it lets go 20 ms later).
+void doContendedLock() {
+  std::thread Holder([] {
+    pthread_mutex_lock(&Mutex);
+    HolderHasLock = true;
+    std::this_thread::sleep_for(20ms);
+    pthread_mutex_unlock(&Mutex);
+  });
+  while (!HolderHasLock)
+    std::this_thread::yield();
+  pthread_mutex_lock(&Mutex);
+  pthread_mutex_unlock(&Mutex);
+  Holder.join();
+  HolderHasLock = false;
+}
+
+void doUncontendedLock() {
+  pthread_mutex_lock(&Mutex);
+  pthread_mutex_unlock(&Mutex);
+}
+
+void doAll() {
+  doUsleep();
+  doFsync();
+  doGetaddrinfo();
+  doContendedLock();
+}
+
+// Handlers: plain functions, so the report must name them.
+void usleepHandler(evguard::TimerId) { doUsleep(); }
+void fsyncHandler(evguard::TimerId) { doFsync(); }
+void getaddrinfoHandler(evguard::TimerId) { doGetaddrinfo(); }
+void mutexHandler(evguard::TimerId) { doContendedLock(); }
+void uncontendedHandler(evguard::TimerId) { doUncontendedLock(); }
+
+void allowedHandler(evguard::TimerId) {
+  evguard::AllowBlocking Allowed{"the test allows it"};
+  doUsleep();
+}
+
+void conditionsHandler(evguard::TimerId) {
+  // The database's conditions: a zero timeout only polls, MSG_DONTWAIT
+  // never waits.
+  poll(nullptr, 0, 0);
+  int Fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, Fds) != 0)
+    std::exit(3);
+  char C;
+  recv(Fds[0], &C, 1, MSG_DONTWAIT);
+  close(Fds[0]);
+  close(Fds[1]);
+}
+
+void faultHandler(evguard::TimerId) {
+  const size_t Size = 64u << 20;
+  void *P = mmap(nullptr, Size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (P == MAP_FAILED)
+    std::exit(3);
+  for (size_t I = 0; I < Size; I += 4096)
+    static_cast<volatile char *>(P)[I] = 1;
+  munmap(P, Size);
+}
+
+__attribute__((noinline)) void busyComputeFor50ms() {
+  auto End = std::chrono::steady_clock::now() + 50ms;
+  volatile unsigned long X = 0;
+  while (std::chrono::steady_clock::now() < End)
+    X = X + 1;
+}
+
+void busyHandler(evguard::TimerId) { busyComputeFor50ms(); }
+
+void sleepyHandler(evguard::TimerId) {
+  struct timespec Ts = {0, 60 * 1000 * 1000};
+  while (nanosleep(&Ts, &Ts) != 0) {
+  }
+}
+
+/// A healthy echo over a non-blocking socket pair: silent under `did`.
+void healthyEcho(evguard::Loop &Loop) {
+  static int Fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, Fds) != 0)
+    std::exit(3);
+  static int Rounds = 0;
+  auto Res = Loop.watch(Fds[1], evguard::Io::readable,
+                        [&Loop](const evguard::IoEvent &E) {
+                          char Buf[64];
+                          ssize_t N = read(E.fd, Buf, sizeof(Buf));
+                          if (N > 0 && write(E.fd, Buf, N) != N)
+                            std::exit(3);
+                          (void)Loop;
+                        });
+  if (!Res)
+    std::exit(3);
+  auto Client = Loop.watch(Fds[0], evguard::Io::readable,
+                           [&Loop, Id = evguard::WatchId{}](
+                               const evguard::IoEvent &E) mutable {
+                             char Buf[64];
+                             if (read(E.fd, Buf, sizeof(Buf)) <= 0)
+                               return;
+                             if (++Rounds == 1000) {
+                               Loop.stop();
+                               return;
+                             }
+                             if (write(E.fd, "ping", 4) != 4)
+                               std::exit(3);
+                             (void)Id;
+                           });
+  if (!Client || write(Fds[0], "ping", 4) != 4)
+    std::exit(3);
+}
+
+int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
+  auto T = Loop.start_timer(1ms, 0ns, Handler);
+  if (!T) {
+    std::fprintf(stderr, "start_timer failed\n");
+    return 3;
+  }
+  auto Ec = Loop.run();
+  return Ec ? 3 : 0;
+}
+
+int runOffloaded(evguard::Loop &Loop) {
+  auto Ec = Loop.offload([] { doAll(); }, [] {});
+  if (Ec)
+    return 3;
+  return Loop.run() ? 3 : 0;
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: evguard-debug-scenario SCENARIO\n"
+               "  usleep fsync getaddrinfo mutex uncontended allowed "
+               "conditions faults busy sleepy healthy offloaded thread "
+               "before-run\n");
+  return 2;
+}
+
+} // namespace
+
+int main(int Argc, char **Argv) {
+  if (Argc != 2)
+    return usage();
+  std::string S = Argv[1];
+  evguard::Loop Loop;
+  struct Entry {
+    const char *Name;
+    void (*Handler)(evguard::TimerId);
+  };
+  const Entry Handlers[] = {
+      {"usleep", usleepHandler},         {"fsync", fsyncHandler},
+      {"getaddrinfo", getaddrinfoHandler}, {"mutex", mutexHandler},
+      {"uncontended", uncontendedHandler}, {"allowed", allowedHandler},
+      {"conditions", conditionsHandler},   {"faults", faultHandler},
+      {"busy", busyHandler},             {"sleepy", sleepyHandler},
+  };
+  for (const Entry &E : Handlers)
+    if (S == E.Name)
+      return runOnce(Loop, E.Handler);
+  if (S == "offloaded")
+    return runOffloaded(Loop);
+  if (S == "thread") {
+    std::thread T(doAll);
+    T.join();
+    return 0;
+  }
+  if (S == "before-run") {
+    doAll();
+    return runOnce(Loop, uncontendedHandler);
+  }
+  if (S == "healthy") {
+    healthyEcho(Loop);
+    return Loop.run(evguard::RunMode::until_stopped) ? 3 : 0;
+  }
+  return usage();
+}
