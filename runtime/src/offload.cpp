@@ -75,12 +75,8 @@ std::error_code LoopImpl::offload(Task &&work, Task &&done, const char *label) {
     pool_ = std::move(pool);
   }
   Job job{std::move(work), std::move(done), label};
-  if (!pool_->try_submit(job)) {
-    // Hand the callables back untouched: the caller may retry with them.
-    work = std::move(job.work);
-    done = std::move(job.done);
-    return Errc::offload_queue_full;
-  }
+  if (!pool_->try_submit(job))
+    return Errc::offload_queue_full; // neither callable will run
   ++offloads_in_flight_;
   return {};
 }
