@@ -32,6 +32,7 @@ std::string describeFd(int Fd) {
   case S_IFSOCK: Kind = "socket"; break;
   case S_IFIFO: Kind = "pipe"; break;
   case S_IFCHR: Kind = "character device"; break;
+  case 0: Kind = "anonymous-inode descriptor (eventfd, timerfd, signalfd, epoll)"; break;
   default: Kind = "descriptor";
   }
   return "fd " + std::to_string(Fd) + " is a " + Kind +
@@ -89,12 +90,12 @@ bool fdIsNonBlocking(int Fd) noexcept {
   if (syscall(SYS_fstat, Fd, &St) != 0)
     return false;
   switch (St.st_mode & S_IFMT) {
-  case S_IFSOCK:
-  case S_IFIFO:
-  case S_IFCHR:
-    break;
+  case S_IFREG:
+  case S_IFDIR:
+  case S_IFBLK:
+    return false; // Disk I/O: O_NONBLOCK does not apply.
   default:
-    return false; // Files, directories, block devices: disk I/O.
+    break; // Sockets, pipes, terminals, eventfd/timerfd/signalfd/epoll.
   }
   long Flags = syscall(SYS_fcntl, Fd, F_GETFL);
   return Flags >= 0 && (Flags & O_NONBLOCK);
@@ -135,8 +136,6 @@ void reportBlockingCall(const CallSpec &Spec, const char *Why,
     E.DurationNs = WaitedNs;
     E.Frames = Frames;
     E.NFrames = N;
-    // reportBlockingCall and the interposer's template frames.
-    E.SkipFrames = 1;
     record(E);
     if (config().OnBlockAction == OnBlock::Abort) {
       std::fprintf(stderr, "evguard: aborting (EVGUARD_ON_BLOCK=abort)\n");

@@ -30,6 +30,23 @@ std::string badValue(const char *Var, const char *Value, const char *Want) {
   return std::string(Var) + "='" + Value + "' is not valid: " + Want;
 }
 
+/// Reads an optional integer variable scaled by `Scale` into `Out`; false
+/// (with `Err` set) when it is present but invalid.
+bool parseIntVar(const char *(*GetEnv)(const char *), const char *Var,
+                 int64_t Min, int64_t Max, int64_t Scale, const char *Want,
+                 int64_t &Out, std::string &Err) {
+  const char *V = GetEnv(Var);
+  if (!V)
+    return true;
+  int64_t N;
+  if (!parseInt(V, Min, Max, N)) {
+    Err = badValue(Var, V, Want);
+    return false;
+  }
+  Out = N * Scale;
+  return true;
+}
+
 std::string parseDetect(const char *Value, Config &Out) {
   Out.Stall = Out.Blocking = Out.Faults = false;
   std::string List = Value;
@@ -67,13 +84,11 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
     if (!Err.empty())
       return Err;
   }
-  int64_t N;
-  if (const char *V = GetEnv("EVGUARD_STALL_MS")) {
-    if (!parseInt(V, 1, 3600 * 1000, N))
-      return badValue("EVGUARD_STALL_MS", V,
-                      "use a whole number of milliseconds >= 1, e.g. 20");
-    Out.StallNs = N * 1000000LL;
-  }
+  std::string Err;
+  if (!parseIntVar(GetEnv, "EVGUARD_STALL_MS", 1, 3600 * 1000, 1000000,
+                   "use a whole number of milliseconds >= 1, e.g. 20",
+                   Out.StallNs, Err))
+    return Err;
   if (const char *V = GetEnv("EVGUARD_BLOCK_POLICY")) {
     if (!std::strcmp(V, "did"))
       Out.Policy = BlockPolicy::Did;
@@ -90,26 +105,18 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
     else
       return badValue("EVGUARD_ON_BLOCK", V, "use report or abort");
   }
-  if (const char *V = GetEnv("EVGUARD_WAIT_MIN_US")) {
-    if (!parseInt(V, 0, 3600LL * 1000000, N))
-      return badValue("EVGUARD_WAIT_MIN_US", V,
-                      "use a whole number of microseconds >= 0, e.g. 1000");
-    Out.WaitMinNs = N * 1000;
-  }
-  if (const char *V = GetEnv("EVGUARD_FAULT_MINOR")) {
-    if (!parseInt(V, 1, INT64_MAX, N))
-      return badValue("EVGUARD_FAULT_MINOR", V,
-                      "use a whole number of minor faults per dispatch >= 1, "
-                      "e.g. 64");
-    Out.FaultMinor = N;
-  }
-  if (const char *V = GetEnv("EVGUARD_FAULT_MAJOR")) {
-    if (!parseInt(V, 1, INT64_MAX, N))
-      return badValue("EVGUARD_FAULT_MAJOR", V,
-                      "use a whole number of major faults per dispatch >= 1, "
-                      "e.g. 1");
-    Out.FaultMajor = N;
-  }
+  if (!parseIntVar(GetEnv, "EVGUARD_WAIT_MIN_US", 0, 3600LL * 1000000, 1000,
+                   "use a whole number of microseconds >= 0, e.g. 1000",
+                   Out.WaitMinNs, Err) ||
+      !parseIntVar(GetEnv, "EVGUARD_FAULT_MINOR", 1, INT64_MAX, 1,
+                   "use a whole number of minor faults per dispatch >= 1, "
+                   "e.g. 64",
+                   Out.FaultMinor, Err) ||
+      !parseIntVar(GetEnv, "EVGUARD_FAULT_MAJOR", 1, INT64_MAX, 1,
+                   "use a whole number of major faults per dispatch >= 1, "
+                   "e.g. 1",
+                   Out.FaultMajor, Err))
+    return Err;
   if (const char *V = GetEnv("EVGUARD_REPORT")) {
     if (!*V)
       return badValue("EVGUARD_REPORT", V,
@@ -121,6 +128,7 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
     Out.Symbolizer = V;
   Out.StallSignal = SIGRTMIN + 3;
   if (const char *V = GetEnv("EVGUARD_STALL_SIGNAL")) {
+    int64_t N;
     if (!parseInt(V, SIGRTMIN, SIGRTMAX, N))
       return badValue("EVGUARD_STALL_SIGNAL", V,
                       ("use a real-time signal number between " +

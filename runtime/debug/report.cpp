@@ -5,6 +5,7 @@
 #include "state.h"
 #include "symbolize.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -98,13 +99,63 @@ std::string backtraceText(void *const *Frames, int N) {
 
 bool isPowerOfTwo(uint64_t N) { return N && !(N & (N - 1)); }
 
+bool inThisLibrary(const void *Addr) {
+  static const void *OwnBase = [] {
+    Dl_info I{};
+    return dladdr(reinterpret_cast<const void *>(&isPowerOfTwo), &I)
+               ? I.dli_fbase
+               : nullptr;
+  }();
+  Dl_info I{};
+  return dladdr(Addr, &I) && I.dli_fbase == OwnBase;
+}
+
+/// The frames worth showing: without evguard's own frames on top (the
+/// interposer), without std::invoke plumbing, at most MaxShown.
+std::vector<void *> usefulFrames(void *const *Frames, int N) {
+  constexpr size_t MaxShown = 24;
+  std::vector<void *> Out;
+  int I = 0;
+  while (I < N && inThisLibrary(Frames[I]))
+    ++I;
+  for (; I < N && Out.size() < MaxShown; ++I) {
+    std::string F = symbolize(static_cast<char *>(Frames[I]) - 1).Function;
+    if (F.rfind("std::__invoke", 0) == 0 || F.rfind("std::invoke", 0) == 0 ||
+        F.find(" std::__invoke") != std::string::npos ||
+        F.find(" std::invoke<") != std::string::npos)
+      continue;
+    Out.push_back(Frames[I]);
+  }
+  return Out;
+}
+
+/// The user's callable inside the runtime's type-erased invoker
+/// ("...Callable<...>::invokeInline<main::{lambda()#1}>(...)" names the
+/// lambda), else the whole name.
+std::string unwrapInvoker(const std::string &Name) {
+  for (const char *Marker : {"::invokeInline<", "::invokeHeap<"}) {
+    size_t P = Name.find(Marker);
+    if (P == std::string::npos || Name.find("evguard::Callable<") != 0)
+      continue;
+    size_t Start = P + std::strlen(Marker);
+    int Depth = 1;
+    for (size_t I = Start; I < Name.size(); ++I) {
+      if (Name[I] == '<')
+        ++Depth;
+      else if (Name[I] == '>' && --Depth == 0)
+        return Name.substr(Start, I - Start);
+    }
+  }
+  return Name;
+}
+
 } // namespace
 
 std::string handlerName(const void *Code, const char *Label) {
   std::string Sym;
   if (Code) {
     Symbol S = symbolize(Code);
-    Sym = S.Function.empty() ? describe(Code) : S.Function;
+    Sym = S.Function.empty() ? describe(Code) : unwrapInvoker(S.Function);
   }
   if (Label && *Label)
     return Sym.empty() ? std::string(Label)
@@ -115,8 +166,10 @@ std::string handlerName(const void *Code, const char *Label) {
 void record(const Event &E, bool MayFail) {
   InternalScope Guard;
   std::string Handler = handlerName(E.Code, E.Label);
-  void *const *Frames = E.Frames + std::min(E.SkipFrames, E.NFrames);
-  int NFrames = E.NFrames - std::min(E.SkipFrames, E.NFrames);
+  int Skip = std::min(E.SkipFrames, E.NFrames);
+  std::vector<void *> Useful = usefulFrames(E.Frames + Skip, E.NFrames - Skip);
+  void *const *Frames = Useful.data();
+  int NFrames = static_cast<int>(Useful.size());
   std::string Text;
   uint64_t Count;
   {

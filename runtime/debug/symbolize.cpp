@@ -134,14 +134,18 @@ Symbol symbolize(const void *Addr) {
   if (!Addr || !dladdr(Addr, &Info))
     return Out;
   Out.Module = Info.dli_fname ? Info.dli_fname : "";
-  // The main program's dli_fname is argv[0]-like; the ELF file is in /proc.
-  if (Out.Module.empty() || Out.Module.find('/') == std::string::npos)
+  // The main program's dli_fname is empty or argv[0]-like; its ELF file is
+  // /proc/self/exe. The vDSO has no file: keep its name, skip the symtab.
+  bool Vdso = Out.Module.find("vdso") != std::string::npos &&
+              Out.Module.find('/') == std::string::npos;
+  if (!Vdso &&
+      (Out.Module.empty() || Out.Module.find('/') == std::string::npos))
     Out.Module = exePath();
   uintptr_t A = reinterpret_cast<uintptr_t>(Addr);
   uintptr_t Base = reinterpret_cast<uintptr_t>(Info.dli_fbase);
   Out.FileAddress = A - Base;
   std::lock_guard<std::mutex> Lock(CacheMutex);
-  const ElfSymbols *E = elfFor(Out.Module);
+  const ElfSymbols *E = Vdso ? nullptr : elfFor(Out.Module);
   uintptr_t Start = 0;
   const char *Name = nullptr;
   if (E) {

@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -189,7 +190,7 @@ int usage() {
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
                "conditions faults busy sleepy healthy offloaded thread "
-               "before-run\n");
+               "before-run usleep-then-term\n");
   return 2;
 }
 
@@ -224,6 +225,12 @@ int main(int Argc, char **Argv) {
   if (S == "before-run") {
     doAll();
     return runOnce(Loop, uncontendedHandler);
+  }
+  if (S == "usleep-then-term") {
+    // A finding, then death by SIGTERM: the report must still be written.
+    int Rc = runOnce(Loop, usleepHandler);
+    raise(SIGTERM);
+    return Rc;
   }
   if (S == "healthy") {
     healthyEcho(Loop);

@@ -1,0 +1,391 @@
+// Runs evguard-debug-scenario (a real program on the real loop, linked with
+// libevguard-runtime-debug) in child processes with different EVGUARD_*
+// settings, and checks what the debug runtime reported: stderr, exit status,
+// and the SARIF file (validated with ../shared/sarif/validate-sarif --strict).
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char **environ;
+
+namespace {
+
+struct Outcome {
+  bool Exited = false;
+  int ExitCode = -1;
+  int Signal = 0;
+  std::string Err;
+};
+
+using Env = std::map<std::string, std::string>;
+
+/// The environment of the child: ours without any EVGUARD_* variable, plus
+/// `Extra`.
+std::vector<std::string> childEnv(const Env &Extra) {
+  std::vector<std::string> Out;
+  for (char **E = environ; *E; ++E)
+    if (std::strncmp(*E, "EVGUARD_", 8) != 0)
+      Out.push_back(*E);
+  for (const auto &[K, V] : Extra)
+    Out.push_back(K + "=" + V);
+  return Out;
+}
+
+Outcome runProgram(const std::vector<std::string> &Args, const Env &Extra) {
+  std::vector<std::string> EnvStrings = childEnv(Extra);
+  std::vector<char *> Argv, Envp;
+  for (const std::string &A : Args)
+    Argv.push_back(const_cast<char *>(A.c_str()));
+  Argv.push_back(nullptr);
+  for (std::string &E : EnvStrings)
+    Envp.push_back(E.data());
+  Envp.push_back(nullptr);
+  int Pipe[2];
+  if (pipe2(Pipe, O_CLOEXEC) != 0)
+    return {};
+  pid_t Pid = fork();
+  if (Pid == 0) {
+    dup2(Pipe[1], 2);
+    int Null = open("/dev/null", O_WRONLY);
+    dup2(Null, 1);
+    execve(Argv[0], Argv.data(), Envp.data());
+    _exit(127);
+  }
+  close(Pipe[1]);
+  Outcome O;
+  auto Deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char Buf[4096];
+  for (;;) {
+    pollfd P{Pipe[0], POLLIN, 0};
+    int Left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    Deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (Left <= 0) {
+      kill(Pid, SIGKILL);
+      O.Err += "\n[test driver: killed after 60 s]\n";
+      break;
+    }
+    if (poll(&P, 1, Left) <= 0)
+      continue;
+    ssize_t N = read(Pipe[0], Buf, sizeof(Buf));
+    if (N <= 0)
+      break;
+    O.Err.append(Buf, N);
+  }
+  close(Pipe[0]);
+  int Status = 0;
+  waitpid(Pid, &Status, 0);
+  O.Exited = WIFEXITED(Status);
+  O.ExitCode = O.Exited ? WEXITSTATUS(Status) : -1;
+  O.Signal = WIFSIGNALED(Status) ? WTERMSIG(Status) : 0;
+  return O;
+}
+
+Outcome scenario(const std::string &Name, Env Extra = {}) {
+  return runProgram({EVGUARD_SCENARIO, Name}, Extra);
+}
+
+bool contains(const std::string &Hay, const std::string &Needle) {
+  return Hay.find(Needle) != std::string::npos;
+}
+
+std::string tempPath(const std::string &Stem) {
+  return std::string(::testing::TempDir()) + "evguard-" + Stem + "-" +
+         std::to_string(getpid()) + ".sarif";
+}
+
+std::string readFile(const std::string &Path) {
+  std::ifstream In(Path);
+  std::stringstream S;
+  S << In.rdbuf();
+  return S.str();
+}
+
+/// Runs the shared SARIF validator in strict mode; returns its output, or
+/// "" when the file is valid.
+std::string validateSarif(const std::string &Path) {
+  Outcome O = runProgram({"/usr/bin/python3", EVGUARD_VALIDATE_SARIF,
+                          "--strict", Path},
+                         {});
+  // The validator prints to stdout, which runProgram discards; rerun the
+  // check for the message only when it failed.
+  if (O.Exited && O.ExitCode == 0)
+    return "";
+  std::string Cmd = std::string("/usr/bin/python3 ") + EVGUARD_VALIDATE_SARIF +
+                    " --strict " + Path + " 2>&1";
+  std::string Out = "validate-sarif failed (exit " +
+                    std::to_string(O.ExitCode) + "):\n";
+  if (FILE *P = popen(Cmd.c_str(), "r")) {
+    char Buf[512];
+    while (fgets(Buf, sizeof(Buf), P))
+      Out += Buf;
+    pclose(P);
+  }
+  return Out;
+}
+
+const Env BlockingOnly = {{"EVGUARD_DETECT", "blocking"}};
+
+#define EXPECT_OK_EXIT(O)                                                      \
+  EXPECT_TRUE((O).Exited && (O).ExitCode == 0)                                 \
+      << "exit " << (O).ExitCode << " signal " << (O).Signal << "\n"           \
+      << (O).Err
+
+// --- Blocking calls in handlers are reported with the handler's name -------
+
+TEST(BlockingCall, UsleepInHandler) {
+  Outcome O = scenario("usleep", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: usleep (sleep)"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::usleepHandler"))
+      << O.Err;
+  // The backtrace starts at the call site in the program.
+  EXPECT_TRUE(contains(O.Err, "#0  (anonymous namespace)::doUsleep()"))
+      << O.Err;
+}
+
+TEST(BlockingCall, FsyncInHandler) {
+  Outcome O = scenario("fsync", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: fsync (disk-io)"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "is a regular file")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::fsyncHandler"))
+      << O.Err;
+}
+
+TEST(BlockingCall, GetaddrinfoInHandler) {
+  Outcome O = scenario("getaddrinfo", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: getaddrinfo (dns)"))
+      << O.Err;
+  EXPECT_TRUE(
+      contains(O.Err, "handler: (anonymous namespace)::getaddrinfoHandler"))
+      << O.Err;
+}
+
+TEST(BlockingCall, ContendedMutexInHandler) {
+  Outcome O = scenario("mutex", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(
+      O.Err, "blocking call in a handler: pthread_mutex_lock (lock)"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "held by someone else")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::mutexHandler"))
+      << O.Err;
+}
+
+TEST(BlockingCall, UncontendedMutexIsSilentUnderDidReportedUnderMay) {
+  Outcome Did = scenario("uncontended", BlockingOnly);
+  EXPECT_OK_EXIT(Did);
+  EXPECT_FALSE(contains(Did.Err, "evguard:")) << Did.Err;
+  Env May = BlockingOnly;
+  May["EVGUARD_BLOCK_POLICY"] = "may";
+  Outcome M = scenario("uncontended", May);
+  EXPECT_OK_EXIT(M);
+  EXPECT_TRUE(contains(
+      M.Err, "blocking call in a handler: pthread_mutex_lock (lock)"))
+      << M.Err;
+  EXPECT_TRUE(contains(M.Err, "policy may")) << M.Err;
+}
+
+// --- The same calls elsewhere are not reported ------------------------------
+
+TEST(BlockingCall, OffloadedWorkIsSilent) {
+  for (const char *Policy : {"did", "may"}) {
+    Env E = BlockingOnly;
+    E["EVGUARD_BLOCK_POLICY"] = Policy;
+    Outcome O = scenario("offloaded", E);
+    EXPECT_OK_EXIT(O);
+    EXPECT_FALSE(contains(O.Err, "evguard:")) << Policy << "\n" << O.Err;
+  }
+}
+
+TEST(BlockingCall, OtherThreadsAreSilent) {
+  Env E = BlockingOnly;
+  E["EVGUARD_BLOCK_POLICY"] = "may";
+  Outcome O = scenario("thread", E);
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "evguard:")) << O.Err;
+}
+
+TEST(BlockingCall, BeforeRunIsSilent) {
+  Outcome O = scenario("before-run", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "evguard:")) << O.Err;
+}
+
+TEST(BlockingCall, DatabaseConditionsHoldAtRunTime) {
+  // poll with timeout 0 and recv with MSG_DONTWAIT, even under `may`.
+  Env E = BlockingOnly;
+  E["EVGUARD_BLOCK_POLICY"] = "may";
+  Outcome O = scenario("conditions", E);
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "poll")) << O.Err;
+  EXPECT_FALSE(contains(O.Err, "recv")) << O.Err;
+}
+
+TEST(BlockingCall, AllowBlockingScopeSilences) {
+  Env E = BlockingOnly;
+  E["EVGUARD_BLOCK_POLICY"] = "may";
+  Outcome O = scenario("allowed", E);
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "evguard:")) << O.Err;
+}
+
+TEST(BlockingCall, HealthyEchoIsSilentWithAllDetectors) {
+  Outcome O = scenario("healthy");
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "evguard:")) << O.Err;
+}
+
+TEST(BlockingCall, DetectorsCanBeTurnedOff) {
+  Outcome O = scenario("usleep", {{"EVGUARD_DETECT", "stall,faults"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "blocking call")) << O.Err;
+}
+
+TEST(BlockingCall, AbortModeAbortsAndStillWritesTheReport) {
+  std::string Sarif = tempPath("abort");
+  std::remove(Sarif.c_str());
+  Env E = BlockingOnly;
+  E["EVGUARD_ON_BLOCK"] = "abort";
+  E["EVGUARD_REPORT"] = Sarif;
+  Outcome O = scenario("usleep", E);
+  EXPECT_EQ(O.Signal, SIGABRT) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: usleep")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "aborting (EVGUARD_ON_BLOCK=abort)")) << O.Err;
+  std::string Text = readFile(Sarif);
+  EXPECT_TRUE(contains(Text, "evguard-runtime-blocking-call")) << Text;
+  EXPECT_EQ(validateSarif(Sarif), "");
+  std::remove(Sarif.c_str());
+}
+
+// --- Page faults ----------------------------------------------------------------
+
+TEST(PageFaults, FreshAnonymousMemoryIsReported) {
+  Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "page faults in a handler")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::faultHandler"))
+      << O.Err;
+  // The per-handler totals at exit.
+  EXPECT_TRUE(contains(O.Err, "page faults per handler")) << O.Err;
+}
+
+TEST(PageFaults, ThresholdIsConfigurable) {
+  Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"},
+                                  {"EVGUARD_FAULT_MINOR", "100000000"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "page faults in a handler")) << O.Err;
+}
+
+// --- Stalls ------------------------------------------------------------------------
+
+TEST(Stall, BusyLoopIsReportedWithItsBacktrace) {
+  // A 10 ms threshold leaves the watchdog 40 ms of the 50 ms busy loop to
+  // notice it even on a loaded machine.
+  Outcome O = scenario("busy", {{"EVGUARD_DETECT", "stall"},
+                                {"EVGUARD_STALL_MS", "10"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "stall: a handler ran for")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::busyHandler"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "computing")) << O.Err;
+  size_t Trace = O.Err.find("backtrace:");
+  ASSERT_NE(Trace, std::string::npos) << O.Err;
+  EXPECT_NE(O.Err.find("busyComputeFor50ms", Trace), std::string::npos)
+      << O.Err;
+}
+
+TEST(Stall, SleepingHandlerIsParkedInTheKernel) {
+  Outcome O = scenario("sleepy", {{"EVGUARD_DETECT", "stall"},
+                                  {"EVGUARD_STALL_MS", "10"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "stall: a handler ran for")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "parked in the kernel")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "nanosleep")) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::sleepyHandler"))
+      << O.Err;
+}
+
+TEST(Stall, ShortHandlersAreSilent) {
+  Outcome O = scenario("healthy", {{"EVGUARD_DETECT", "stall"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_FALSE(contains(O.Err, "stall")) << O.Err;
+}
+
+// --- SARIF -------------------------------------------------------------------------
+
+TEST(Sarif, AllThreeRulesValidateStrictly) {
+  struct Case {
+    const char *Scenario, *Rule;
+    Env E;
+  };
+  const Case Cases[] = {
+      {"fsync", "evguard-runtime-blocking-call", {}},
+      {"busy", "evguard-runtime-stall", {{"EVGUARD_STALL_MS", "10"}}},
+      {"faults", "evguard-runtime-page-fault", {}},
+  };
+  for (const Case &C : Cases) {
+    std::string Sarif = tempPath(C.Scenario);
+    std::remove(Sarif.c_str());
+    Env E = C.E;
+    E["EVGUARD_REPORT"] = Sarif;
+    Outcome O = scenario(C.Scenario, E);
+    EXPECT_OK_EXIT(O);
+    std::string Text = readFile(Sarif);
+    EXPECT_TRUE(contains(Text, std::string("\"ruleId\":\"") + C.Rule + "\""))
+        << C.Scenario << ": " << Text;
+    // Symbolized with the debug info: the program's source file.
+    EXPECT_TRUE(contains(Text, "tests/runtime-debug/scenario.cpp"))
+        << C.Scenario << ": " << Text;
+    EXPECT_EQ(validateSarif(Sarif), "") << C.Scenario;
+    std::remove(Sarif.c_str());
+  }
+}
+
+TEST(Sarif, WrittenOnFatalSignal) {
+  std::string Sarif = tempPath("term");
+  std::remove(Sarif.c_str());
+  Outcome O = scenario("usleep-then-term", {{"EVGUARD_DETECT", "blocking"},
+                                            {"EVGUARD_REPORT", Sarif}});
+  EXPECT_EQ(O.Signal, SIGTERM) << O.Err;
+  std::string Text = readFile(Sarif);
+  EXPECT_TRUE(contains(Text, "evguard-runtime-blocking-call")) << Text;
+  EXPECT_EQ(validateSarif(Sarif), "");
+  std::remove(Sarif.c_str());
+}
+
+// --- Configuration errors ----------------------------------------------------------
+
+TEST(Config, InvalidValuesStopWithAClearMessage) {
+  const Env Bad[] = {{{"EVGUARD_STALL_MS", "soon"}},
+                     {{"EVGUARD_DETECT", "stall,typo"}},
+                     {{"EVGUARD_BLOCK_POLICY", "maybe"}},
+                     {{"EVGUARD_ON_BLOCK", "explode"}},
+                     {{"EVGUARD_FAULT_MINOR", "-1"}}};
+  for (const Env &E : Bad) {
+    Outcome O = scenario("usleep", E);
+    EXPECT_TRUE(O.Exited && O.ExitCode == 2) << O.Err;
+    EXPECT_TRUE(contains(O.Err, "evguard: error: " + E.begin()->first + "='" +
+                                    E.begin()->second + "' is not valid"))
+        << O.Err;
+  }
+}
+
+} // namespace
