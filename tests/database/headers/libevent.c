@@ -1,0 +1,15 @@
+#include <event2/event.h>
+#include <event2/bufferevent.h>
+#include <event2/buffer.h>
+#include <event2/listener.h>
+#include <event2/http.h>
+#include <event2/dns.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+#include <event2/rpc.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event_compat.h>
+#include <event2/dns_compat.h>
+#include <event2/http_compat.h>
+#include <event2/buffer_compat.h>
+#include <event2/bufferevent_compat.h>
