@@ -82,9 +82,28 @@ HandlerTotals *totalsFor(ThreadSlot &S, const void *Code,
   return nullptr;
 }
 
+/// Counters read at a dispatch's end serve as the next dispatch's start when
+/// it begins within this time: back-to-back dispatches then cost one
+/// getrusage each instead of two. Faults the loop's own code takes in that
+/// gap are counted to the next handler (the loop allocates nothing in
+/// steady state, so there are none in practice).
+constexpr int64_t FaultChainNs = 50000;
+
+void startFaults(ThreadState &St, int64_t Now) noexcept {
+  if (St.LastReadNs && Now - St.LastReadNs <= FaultChainNs) {
+    St.MinFlt0 = St.LastMinFlt;
+    St.MajFlt0 = St.LastMajFlt;
+    return;
+  }
+  readFaults(St.MinFlt0, St.MajFlt0);
+}
+
 void checkFaults(ThreadState &St, ThreadSlot *Slot) noexcept {
   int64_t Minor, Major;
   readFaults(Minor, Major);
+  St.LastReadNs = monotonicNs();
+  St.LastMinFlt = Minor;
+  St.LastMajFlt = Major;
   Minor -= St.MinFlt0;
   Major -= St.MajFlt0;
   if (Slot) {
@@ -204,17 +223,17 @@ void dispatch_begin(const DispatchTarget &Target) noexcept {
   if (C.Stall || C.Faults) {
     if (!S.Slot)
       S.Slot = registerThread();
+    int64_t Now = monotonicNs();
     if (ThreadSlot *Slot = S.Slot) {
       Slot->Code.store(Target.code, std::memory_order_relaxed);
       Slot->Label.store(Target.label, std::memory_order_relaxed);
-      if (C.Stall)
-        Slot->StartNs.store(monotonicNs(), std::memory_order_relaxed);
+      Slot->StartNs.store(Now, std::memory_order_relaxed);
       S.Seq = Slot->Seq.load(std::memory_order_relaxed) + 1;
       Slot->Seq.store(S.Seq, std::memory_order_release);
     }
+    if (C.Faults)
+      startFaults(S, Now);
   }
-  if (C.Faults)
-    readFaults(S.MinFlt0, S.MajFlt0);
   rearm(S);
 }
 

@@ -25,8 +25,11 @@ struct ThreadState {
   const char *AllowReason;
   ThreadSlot *Slot; ///< Registered for the stall watchdog on first dispatch.
   int64_t StartNs;
-  int64_t MinFlt0;
+  int64_t MinFlt0; ///< Fault counters at the start of the dispatch.
   int64_t MajFlt0;
+  int64_t LastReadNs; ///< When the counters were last read (a dispatch end).
+  int64_t LastMinFlt;
+  int64_t LastMajFlt;
   uint64_t Seq; ///< Dispatch sequence number on this thread.
 };
 

@@ -71,7 +71,7 @@ void sampleThreadState(ThreadSlot &S) {
   std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/wchan", Pid, S.Tid);
   S.Wchan[0] = '\0';
   if (readProc(Path, Buf, sizeof(Buf)) && std::strcmp(Buf, "0") != 0)
-    std::snprintf(S.Wchan, sizeof(S.Wchan), "%s", Buf);
+    std::snprintf(S.Wchan, sizeof(S.Wchan), "%.63s", Buf);
   std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/syscall", Pid, S.Tid);
   S.Syscall = -1;
   if (readProc(Path, Buf, sizeof(Buf)) && Buf[0] >= '0' && Buf[0] <= '9')

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Cost of the runtime debug mode, measured side by side in one run:
+#  1. echo throughput (64-byte messages, 1 and 100 connections, the runtime's
+#     echo server and client from bench/runtime): the server linked with the
+#     plain runtime, with the debug runtime and all detectors on, and with the
+#     debug runtime and EVGUARD_DETECT=none; rounds interleaved, median;
+#  2. an interposed libc call made outside a handler vs the same libc call
+#     made directly, and one dispatch with each detector (Google Benchmark).
+#
+#   bench/runtime-debug/run-debug-bench.sh [BUILD_DIR] [ROUNDS] [SECONDS]
+#
+# Build first: cmake --build BUILD_DIR --target bench-echo-client
+#   evguard-debug-bench-echo-plain evguard-debug-bench-echo-debug
+#   evguard-debug-bench-interpose
+set -euo pipefail
+
+build=${1:-build-dbg}
+rounds=${2:-5}
+secs=${3:-2}
+dbg=$build/bench/runtime-debug
+client=$build/bench/runtime/bench-echo-client
+for f in "$client" "$dbg/evguard-debug-bench-echo-plain" "$dbg/evguard-debug-bench-echo-debug" "$dbg/evguard-debug-bench-interpose"; do
+  [[ -x $f ]] || { echo "error: $f not built; see the header of $0" >&2; exit 2; }
+done
+
+port_base=$((20000 + RANDOM % 20000))
+server_pid=
+cleanup() { if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; server_pid=; }
+trap cleanup EXIT
+
+# start_server BINARY PORT DETECT: starts it and waits for its "ready" line.
+start_server() {
+  local out; out=$(mktemp)
+  if [[ $3 == - ]]; then "$1" "$2" >"$out" 2>&1 &
+  else EVGUARD_DETECT=$3 "$1" "$2" >"$out" 2>&1 & fi
+  server_pid=$!
+  for _ in $(seq 100); do
+    if grep -q ready "$out"; then rm -f "$out"; return 0; fi
+    sleep 0.05
+  done
+  echo "error: $1 did not start" >&2; cat "$out" >&2; rm -f "$out"; exit 1
+}
+
+configs=("plain:$dbg/evguard-debug-bench-echo-plain:-"
+         "debug-all:$dbg/evguard-debug-bench-echo-debug:all"
+         "debug-none:$dbg/evguard-debug-bench-echo-debug:none")
+declare -A results
+n=0
+for ((r = 0; r < rounds; r++)); do
+  for cfg in "${configs[@]}"; do
+    IFS=: read -r name bin detect <<<"$cfg"
+    port=$((port_base + n)); n=$((n + 1))
+    start_server "$bin" "$port" "$detect"
+    for c in 1 100; do
+      results[$name,$c]+="$("$client" "$port" "$c" "$secs" 64) "
+    done
+    cleanup
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "echo round trips/s, 64-byte messages, median of $rounds rounds of ${secs}s"
+printf "%-12s %14s %14s\n" server "1 conn" "100 conns"
+declare -A med
+for cfg in "${configs[@]}"; do
+  name=${cfg%%:*}
+  for c in 1 100; do med[$name,$c]=$(echo "${results[$name,$c]}" | median); done
+  printf "%-12s %14s %14s\n" "$name" "${med[$name,1]}" "${med[$name,100]}"
+done
+for name in debug-all debug-none; do
+  printf "plain/%-10s %9.3fx %13.3fx   (slowdown; target <= 1.10x)\n" "$name" \
+    "$(awk "BEGIN {print ${med[plain,1]} / ${med[$name,1]}}")" \
+    "$(awk "BEGIN {print ${med[plain,100]} / ${med[$name,100]}}")"
+done
+
+echo
+echo "interposed call outside a handler vs direct libc call; one dispatch per detector"
+"$dbg/evguard-debug-bench-interpose" --benchmark_filter=Mutex --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark"
+for d in none stall faults blocking all; do
+  EVGUARD_DETECT=$d "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Dispatch \
+    --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null | grep median
+done
