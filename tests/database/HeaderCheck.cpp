@@ -84,17 +84,65 @@ void printKey(const evguard::FunctionKey &K) {
                << "]\n";
 }
 
-/// One more than the highest parameter index the entry uses.
-unsigned neededParams(const evguard::FunctionEntry &E) {
-  unsigned Needed = 0;
+enum class ParamKind { Callable, Pointer, Integer };
+
+/// Judged from the canonical spelling: a function pointer or reference, a
+/// template parameter (a lambda or functor), or std::function.
+bool hasKind(llvm::StringRef Canonical, ParamKind Kind) {
+  switch (Kind) {
+  case ParamKind::Callable:
+    return Canonical.contains('(') || Canonical.contains("type-parameter") ||
+           Canonical.ends_with("&&") || Canonical.contains("function<");
+  case ParamKind::Pointer:
+    return Canonical.contains('*') || Canonical.contains("type-parameter");
+  case ParamKind::Integer:
+    return !Canonical.contains('*') && !Canonical.contains('&') &&
+           !Canonical.contains('(');
+  }
+  return false;
+}
+
+llvm::StringRef kindName(ParamKind Kind) {
+  switch (Kind) {
+  case ParamKind::Callable:
+    return "a callable";
+  case ParamKind::Pointer:
+    return "a pointer";
+  case ParamKind::Integer:
+    return "an integer";
+  }
+  return "";
+}
+
+/// Why the entry does not describe a declared function, or "" if it does:
+/// it must match some declaration, and each parameter it names must have,
+/// in some matching declaration, the kind its use needs (a handler is
+/// callable, a non_null argument a pointer, a flag an integer). Some entries
+/// list the union of handler positions over overloads, hence "some".
+std::string problemWith(const evguard::FunctionEntry &E,
+                        llvm::ArrayRef<const evguard::FunctionKey *> Matching) {
+  if (Matching.empty())
+    return "matches no declaration";
+  std::vector<std::pair<unsigned, ParamKind>> Uses;
   for (unsigned I : E.RegistersHandler)
-    Needed = std::max(Needed, I + 1);
+    Uses.push_back({I, ParamKind::Callable});
   for (unsigned I : E.Offloads)
-    Needed = std::max(Needed, I + 1);
+    Uses.push_back({I, ParamKind::Callable});
   if (E.Blocking)
     for (const evguard::Condition &C : E.Blocking->Unless)
-      Needed = std::max(Needed, C.Arg + 1);
-  return Needed;
+      Uses.push_back({C.Arg, C.K == evguard::Condition::Kind::NonNull
+                                 ? ParamKind::Pointer
+                                 : ParamKind::Integer});
+  for (auto [Index, Kind] : Uses) {
+    bool Fits = llvm::any_of(Matching, [&](const evguard::FunctionKey *K) {
+      return Index < K->CanonicalParamTypes.size() &&
+             hasKind(K->CanonicalParamTypes[Index], Kind);
+    });
+    if (!Fits)
+      return "parameter " + std::to_string(Index) + " is not " +
+             kindName(Kind).str() + " in any matching declaration";
+  }
+  return "";
 }
 
 int usage() {
@@ -148,25 +196,20 @@ int main(int Argc, const char **Argv) {
 
   unsigned Unmatched = 0;
   for (const evguard::FunctionEntry &E : DB.functions()) {
-    auto It = Keys.find(E.Name);
-    bool Named = It != Keys.end();
-    // The entry must match a declaration that has every parameter it names.
-    unsigned Needed = neededParams(E);
-    bool Found =
-        Named && llvm::any_of(It->second, [&](const evguard::FunctionKey &K) {
-          return evguard::matchRank(E, K) && K.ParamTypes.size() >= Needed;
-        });
-    if (Found)
+    std::vector<const evguard::FunctionKey *> Matching;
+    if (auto It = Keys.find(E.Name); It != Keys.end())
+      for (const evguard::FunctionKey &K : It->second)
+        if (evguard::matchRank(E, K))
+          Matching.push_back(&K);
+    std::string Problem = problemWith(E, Matching);
+    if (Problem.empty())
       continue;
     ++Unmatched;
     llvm::errs() << E.From.str() << ": error: '" << E.Name << "'"
                  << (E.Class ? " class '" + *E.Class + "'" : "")
                  << (E.Params ? " params [" + llvm::join(*E.Params, ", ") + "]"
                               : "")
-                 << (Named ? " matches no declaration with " +
-                                 std::to_string(Needed) + "+ parameters in "
-                           : " is declared nowhere in ")
-                 << TU << "\n";
+                 << ": " << Problem << " in " << TU << "\n";
   }
   llvm::outs() << DatabasePath << ": " << DB.functions().size()
                << " entries, " << Unmatched << " unmatched\n";
