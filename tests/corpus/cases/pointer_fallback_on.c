@@ -1,0 +1,30 @@
+// A call through a function pointer whose values are not visible (it comes
+// from an external lookup) resolves to every address-taken function of a
+// compatible type: here the blocking hook.
+#include <evguard/annotations.h>
+#include <unistd.h>
+
+typedef void (*hook_fn)(int fd);
+
+hook_fn plugin_lookup(const char *name);
+void plugin_export(const char *name, hook_fn fn);
+
+static void fsync_hook(int fd) {
+  fsync(fd); // EXPECT: evguard-blocking-call callee=fsync roots=on_write
+}
+
+static int count_hook(int fd, int n) { return fd + n; }
+
+EVGUARD_HANDLER void on_write(int fd) {
+  hook_fn h = plugin_lookup("after_write");
+  if (h)
+    h(fd);
+}
+
+int main(void) {
+  plugin_export("fsync", fsync_hook);
+  int (*unused)(int, int) = count_hook;
+  (void)unused;
+  on_write(1);
+  return 0;
+}
