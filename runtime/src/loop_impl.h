@@ -15,10 +15,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <sys/epoll.h>
+#include <vector>
 
 namespace evguard::detail {
 
@@ -143,8 +143,8 @@ private:
   PostCell drained_; // reused: popping into it does not allocate
   std::mutex overflow_mutex_;
   std::atomic<bool> overflow_nonempty_{false};
-  std::deque<PostCell> overflow_;
-  std::deque<PostCell> overflow_batch_;
+  std::vector<PostCell> overflow_;
+  std::vector<PostCell> overflow_batch_;
 
   std::size_t offloads_in_flight_ = 0;
   std::unique_ptr<WorkerPool> pool_; // last: joined before the rest dies

@@ -66,6 +66,18 @@ public:
     }
   }
 
+  /// try_pop for a queue with one consumer thread: no CAS on the head.
+  bool try_pop_single_consumer(T &out) noexcept {
+    std::size_t pos = head_.load(std::memory_order_relaxed);
+    Cell &cell = cells_[pos & mask_];
+    if (cell.seq.load(std::memory_order_acquire) != pos + 1)
+      return false;
+    out = std::move(cell.value);
+    cell.seq.store(pos + mask_ + 1, std::memory_order_release);
+    head_.store(pos + 1, std::memory_order_relaxed);
+    return true;
+  }
+
   /// A hint only: exact when no other thread is pushing or popping.
   bool empty_hint() const noexcept {
     return head_.load(std::memory_order_acquire) ==
@@ -73,7 +85,9 @@ public:
   }
 
 private:
-  struct Cell {
+  // Cache-line aligned: a cell written by one thread and read by another
+  // moves between cores as whole lines, so none should straddle two.
+  struct alignas(64) Cell {
     std::atomic<std::size_t> seq;
     T value;
   };

@@ -1,8 +1,10 @@
 // Cross-thread posts: a bounded lock-free ring plus an eventfd wakeup that is
 // written only when the loop is not already due to wake (like uv_async_send's
 // coalescing). When the ring is full, posts spill into a mutex-protected list
-// instead of failing; the loop thread takes that lock only when the spill
-// list is non-empty, so its hot path stays lock-free.
+// instead of failing (a producer may itself be a loop thread, which must not
+// wait); the loop thread takes that lock only when the spill list is
+// non-empty, so its hot path stays lock-free. Both spill vectors keep their
+// capacity, so even sustained spilling stops allocating once warmed up.
 #include "loop_impl.h"
 
 #include <cerrno>
@@ -11,8 +13,14 @@
 
 namespace evguard::detail {
 
+// The fence pairs with the one in on_wakeup(): either this thread sees the
+// flag cleared (and writes the eventfd) or the loop sees what was queued
+// before the call. Checking with a load first keeps producers from bouncing
+// the flag's cache line while a wakeup is already pending.
 void LoopImpl::wake() noexcept {
-  if (wake_pending_.exchange(true, std::memory_order_acq_rel))
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (wake_pending_.load(std::memory_order_relaxed) ||
+      wake_pending_.exchange(true, std::memory_order_acq_rel))
     return;
   std::uint64_t one = 1;
   // Only EAGAIN (counter saturated) can fail here, and then the eventfd is
@@ -28,8 +36,12 @@ std::error_code LoopImpl::post(Task &&fn, const char *label,
   PostCell cell{std::move(fn), label, offload_done};
   // Once anything has spilled, later posts spill too, so that each thread's
   // posts keep their order.
-  if (overflow_nonempty_.load(std::memory_order_acquire) ||
-      !posts_.try_push(cell)) {
+  if (!overflow_nonempty_.load(std::memory_order_acquire) &&
+      posts_.try_push(cell)) {
+    wake();
+    return {};
+  }
+  {
     std::lock_guard lock(overflow_mutex_);
     overflow_.push_back(std::move(cell));
     overflow_nonempty_.store(true, std::memory_order_release);
@@ -65,6 +77,7 @@ void LoopImpl::on_wakeup() {
   // Cleared before draining: a post that lands after this point sees false
   // and writes the eventfd again, so it cannot be missed.
   wake_pending_.exchange(false, std::memory_order_acq_rel);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
 
   // A bounded batch per iteration: posts that post again cannot starve I/O.
   std::size_t budget = options_.post_queue ? options_.post_queue : 1;
@@ -72,7 +85,7 @@ void LoopImpl::on_wakeup() {
   while (!ring_drained) {
     if (budget-- == 0)
       break;
-    if (!posts_.try_pop(drained_)) {
+    if (!posts_.try_pop_single_consumer(drained_)) {
       ring_drained = true;
       break;
     }

@@ -15,7 +15,13 @@
 
 namespace evguard {
 
+/// Inline capacity of handlers (fd, timer, signal): room for a `this`
+/// pointer plus several captured values.
 inline constexpr std::size_t kCallableInlineSize = 48;
+/// Inline capacity of posted and offloaded tasks: three pointers. Kept small
+/// so a queued post fills one cache line (what a cross-thread hand-off
+/// costs); larger captures are moved to the heap when posted.
+inline constexpr std::size_t kTaskInlineSize = 24;
 
 template <class Signature, std::size_t InlineSize = kCallableInlineSize>
 class Callable;
@@ -34,21 +40,20 @@ public:
       if (f == nullptr)
         return;
     }
-    if constexpr (fitsInline<D>()) {
+    if constexpr (fits_inline<D>()) {
       ::new (static_cast<void *>(storage_)) D(std::forward<F>(f));
-      ops_ = &kInlineOps<D>;
+      ops_ = &inline_ops<D>;
     } else {
       *reinterpret_cast<D **>(storage_) = new D(std::forward<F>(f));
-      ops_ = &kHeapOps<D>;
+      ops_ = &heap_ops<D>;
     }
-    code_ = codeAddressOf<D>(storage_);
   }
 
-  Callable(Callable &&other) noexcept { moveFrom(other); }
+  Callable(Callable &&other) noexcept { move_from(other); }
   Callable &operator=(Callable &&other) noexcept {
     if (this != &other) {
       reset();
-      moveFrom(other);
+      move_from(other);
     }
     return *this;
   }
@@ -61,7 +66,6 @@ public:
       return;
     ops_->destroy(storage_);
     ops_ = nullptr;
-    code_ = nullptr;
   }
 
   explicit operator bool() const noexcept { return ops_ != nullptr; }
@@ -74,7 +78,13 @@ public:
   /// for a plain function pointer, otherwise the invoker instantiated for the
   /// callable's type (its symbol names the lambda or functor). The debug
   /// runtime symbolizes it to say which handler stalled.
-  const void *code() const noexcept { return code_; }
+  const void *code() const noexcept {
+    if (ops_ == nullptr)
+      return nullptr;
+    if (ops_->is_function_pointer)
+      return *reinterpret_cast<const void *const *>(storage_);
+    return reinterpret_cast<const void *>(ops_->invoke);
+  }
 
   /// True when the callable lives in the inline buffer (no heap block).
   bool is_inline() const noexcept { return ops_ != nullptr && ops_->is_inline; }
@@ -86,67 +96,58 @@ private:
     void (*relocate)(void *dst, void *src) noexcept;
     void (*destroy)(void *storage) noexcept;
     bool is_inline;
+    bool is_function_pointer; // then code() is the stored pointer itself
   };
 
-  template <class D> static constexpr bool fitsInline() {
+  template <class D> static constexpr bool fits_inline() {
     return sizeof(D) <= InlineSize &&
            alignof(D) <= alignof(std::max_align_t) &&
            std::is_nothrow_move_constructible_v<D>;
   }
 
-  template <class D> static R invokeInline(void *s, Args &&...args) {
+  template <class D> static R invoke_inline(void *s, Args &&...args) {
     return std::invoke(*std::launder(static_cast<D *>(s)),
                        std::forward<Args>(args)...);
   }
-  template <class D> static R invokeHeap(void *s, Args &&...args) {
+  template <class D> static R invoke_heap(void *s, Args &&...args) {
     return std::invoke(**static_cast<D **>(s), std::forward<Args>(args)...);
   }
-  template <class D> static void relocateInline(void *dst, void *src) noexcept {
+  template <class D> static void relocate_inline(void *dst, void *src) noexcept {
     D *from = std::launder(static_cast<D *>(src));
     ::new (dst) D(std::move(*from));
     from->~D();
   }
-  static void relocatePointer(void *dst, void *src) noexcept {
+  static void relocate_pointer(void *dst, void *src) noexcept {
     *static_cast<void **>(dst) = *static_cast<void **>(src);
   }
-  template <class D> static void destroyInline(void *s) noexcept {
+  template <class D> static void destroy_inline(void *s) noexcept {
     std::launder(static_cast<D *>(s))->~D();
   }
-  template <class D> static void destroyHeap(void *s) noexcept {
+  template <class D> static void destroy_heap(void *s) noexcept {
     delete *static_cast<D **>(s);
   }
 
   template <class D>
-  static constexpr Ops kInlineOps{&invokeInline<D>, &relocateInline<D>,
-                                  &destroyInline<D>, true};
+  static constexpr bool is_function_pointer_v =
+      std::is_pointer_v<D> && std::is_function_v<std::remove_pointer_t<D>>;
   template <class D>
-  static constexpr Ops kHeapOps{&invokeHeap<D>, &relocatePointer,
-                                &destroyHeap<D>, false};
+  static constexpr Ops inline_ops{&invoke_inline<D>, &relocate_inline<D>,
+                                  &destroy_inline<D>, true,
+                                  is_function_pointer_v<D>};
+  template <class D>
+  static constexpr Ops heap_ops{&invoke_heap<D>, &relocate_pointer,
+                                &destroy_heap<D>, false, false};
 
-  template <class D> static const void *codeAddressOf(const void *storage) {
-    if constexpr (std::is_pointer_v<D> &&
-                  std::is_function_v<std::remove_pointer_t<D>>)
-      return reinterpret_cast<const void *>(
-          *std::launder(static_cast<const D *>(storage)));
-    else if constexpr (fitsInline<D>())
-      return reinterpret_cast<const void *>(&invokeInline<D>);
-    else
-      return reinterpret_cast<const void *>(&invokeHeap<D>);
-  }
-
-  void moveFrom(Callable &other) noexcept {
+  void move_from(Callable &other) noexcept {
     if (other.ops_ == nullptr)
       return;
     other.ops_->relocate(storage_, other.storage_);
     ops_ = other.ops_;
-    code_ = other.code_;
     other.ops_ = nullptr;
-    other.code_ = nullptr;
   }
 
   alignas(std::max_align_t) unsigned char storage_[InlineSize];
   const Ops *ops_ = nullptr;
-  const void *code_ = nullptr;
 };
 
 } // namespace evguard

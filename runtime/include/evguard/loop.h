@@ -74,7 +74,7 @@ struct SignalEvent {
 using IoHandler = Callable<void(const IoEvent &)>;
 using TimerHandler = Callable<void(TimerId)>;
 using SignalHandler = Callable<void(const SignalEvent &)>;
-using Task = Callable<void()>;
+using Task = Callable<void(), kTaskInlineSize>;
 
 struct LoopOptions {
   unsigned workers = 0;           ///< offload threads; 0 = min(4, #cpus)
