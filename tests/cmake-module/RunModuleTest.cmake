@@ -1,0 +1,62 @@
+# Installs evguard to a fresh prefix, builds a downstream project that uses
+# find_package(evguard) + evguard_analyze(), and checks the reports.
+# -D: BUILD_DIR (evguard's build), WORK_DIR, APP_DIR, GENERATOR, VALIDATOR.
+foreach(_var BUILD_DIR WORK_DIR APP_DIR GENERATOR VALIDATOR)
+  if(NOT DEFINED ${_var})
+    message(FATAL_ERROR "pass -D${_var}=...")
+  endif()
+endforeach()
+
+function(run_step what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${_rc}):\n${_out}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(_prefix "${WORK_DIR}/prefix")
+run_step("cmake --install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${_prefix}")
+if(NOT EXISTS "${_prefix}/lib/cmake/evguard/evguardConfig.cmake"
+   OR NOT EXISTS "${_prefix}/lib/cmake/evguard/evguardConfigVersion.cmake")
+  message(FATAL_ERROR "the install did not create lib/cmake/evguard/evguardConfig.cmake (+ version file)")
+endif()
+
+# The installed evguard must find its installed database, not the source tree's.
+set(ENV{EVGUARD_DATA_DIR} "")
+unset(ENV{EVGUARD_DATA_DIR})
+set(_app_build "${WORK_DIR}/app-build")
+run_step("configuring the downstream project"
+  ${CMAKE_COMMAND} -S "${APP_DIR}" -B "${_app_build}" -G "${GENERATOR}"
+  "-DCMAKE_PREFIX_PATH=${_prefix}")
+run_step("building evguard-timer_app" ${CMAKE_COMMAND} --build "${_app_build}" --target evguard-timer_app)
+
+set(_sarif "${_app_build}/reports/timer_app.sarif")
+if(NOT EXISTS "${_sarif}")
+  message(FATAL_ERROR "evguard-timer_app did not write ${_sarif}")
+endif()
+file(READ "${_sarif}" _text)
+string(JSON _rule GET "${_text}" runs 0 results 0 ruleId)
+string(JSON _callee GET "${_text}" runs 0 results 0 properties callee)
+string(JSON _uri GET "${_text}" runs 0 results 0 locations 0 physicalLocation artifactLocation uri)
+if(NOT _rule STREQUAL "evguard-blocking-call" OR NOT _callee STREQUAL "usleep" OR NOT _uri STREQUAL "main.c")
+  message(FATAL_ERROR "unexpected finding in ${_sarif}: rule=${_rule} callee=${_callee} uri=${_uri}")
+endif()
+if(NOT EXISTS "${VALIDATOR}")
+  message(FATAL_ERROR "the SARIF validator ${VALIDATOR} is missing (../shared/sarif next to the project)")
+endif()
+run_step("validate-sarif --strict" python3 "${VALIDATOR}" --strict "${_sarif}")
+
+# Without EXIT_ZERO the finding fails the build, and the report is there.
+execute_process(COMMAND ${CMAKE_COMMAND} --build "${_app_build}" --target evguard-gated_app
+                RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_QUIET)
+if(_rc EQUAL 0)
+  message(FATAL_ERROR "evguard-gated_app succeeded although main.c has a blocking call")
+endif()
+file(READ "${_app_build}/evguard-gated_app.json" _json)
+string(JSON _callee GET "${_json}" findings 0 callee)
+if(NOT _callee STREQUAL "usleep")
+  message(FATAL_ERROR "evguard-gated_app.json: expected the usleep finding, got '${_callee}'")
+endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
+message(STATUS "evguard CMake package: OK")
