@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 static void append_journal(int fd, const char *rec, unsigned long len) {
-  write(fd, rec, len); // EXPECT: evguard-blocking-call callee=write roots=on_command; evguard-nonblocking-violation callee=write roots=fast_path
+  pwrite(fd, rec, len, 0); // EXPECT: evguard-blocking-call callee=pwrite roots=on_command; evguard-nonblocking-violation callee=pwrite roots=fast_path
 }
 
 EVGUARD_NONBLOCKING void fast_path(int fd) { append_journal(fd, "x", 1); }

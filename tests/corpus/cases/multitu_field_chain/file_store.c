@@ -7,7 +7,7 @@ static char ring[1 << 16];
 static int ring_len;
 
 int file_append(struct conn *c, const char *data, int len) {
-  return (int)write(c->log_fd, data, (size_t)len); // EXPECT: evguard-blocking-call callee=write roots=on_command
+  return (int)pwrite(c->log_fd, data, (size_t)len, 0); // EXPECT: evguard-blocking-call callee=pwrite roots=on_command
 }
 
 int file_flush(struct conn *c) {
