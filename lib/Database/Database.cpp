@@ -248,6 +248,9 @@ static OrderedJson conditionJson(const Condition &C) {
   case Condition::Kind::NonNull:
     J["non_null"] = true;
     break;
+  case Condition::Kind::NotRegularFile:
+    J["not_regular_file"] = true;
+    break;
   }
   return J;
 }
@@ -278,6 +281,8 @@ static OrderedJson entryJson(const FunctionEntry &E) {
     J["offloads"] = E.Offloads;
   if (E.Nonblocking)
     J["nonblocking"] = true;
+  if (E.OpensFile)
+    J["opens_file"] = true;
   if (!E.Note.empty())
     J["note"] = E.Note;
   J["origin"] = E.From.str();

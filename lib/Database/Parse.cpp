@@ -29,21 +29,21 @@ const char *const TopKeys[] = {"$schema",        "format",
                                "handler_fields", "remove_handler_fields"};
 const char *const EntryKeys[] = {
     "name",    "class",       "params",   "blocking", "may_fault",
-    "registers_handler", "offloads", "nonblocking", "remove", "note",
-    "origin"};
+    "registers_handler", "offloads", "nonblocking", "opens_file", "remove",
+    "note", "origin"};
 /// What a removal may carry besides "remove" itself.
 const char *const RemoveKeys[] = {"name", "class", "params", "remove", "note",
                                   "origin"};
 const char *const BlockingKeys[] = {"category", "reason", "unless"};
 const char *const FaultKeys[] = {"reason"};
-const char *const ConditionKeys[] = {"arg", "equals", "has_flag", "value",
-                                     "non_null"};
+const char *const ConditionKeys[] = {"arg",      "equals",  "has_flag",
+                                     "value",    "non_null", "not_regular_file"};
 const char *const HandlerFieldKeys[] = {"record", "field", "note", "origin"};
 
 const char *const ConditionForms =
     "a condition is {\"arg\": N, \"equals\": INTEGER}, {\"arg\": N, "
-    "\"has_flag\": \"NAME\", \"value\": INTEGER} or {\"arg\": N, "
-    "\"non_null\": true}";
+    "\"has_flag\": \"NAME\", \"value\": INTEGER}, {\"arg\": N, "
+    "\"non_null\": true} or {\"arg\": N, \"not_regular_file\": true}";
 
 template <size_t N> std::string joinKeys(const char *const (&Keys)[N]) {
   return llvm::join(llvm::ArrayRef<const char *>(Keys, N), ", ");
@@ -273,7 +273,7 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
   C.Arg = *Arg;
 
   unsigned Kinds = V.contains("equals") + V.contains("has_flag") +
-                   V.contains("non_null");
+                   V.contains("non_null") + V.contains("not_regular_file");
   if (Kinds != 1)
     return databaseError(at(Pointer),
                          Kinds ? "a condition has more than one test"
@@ -291,12 +291,17 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
     C.Value = *Value;
     return llvm::Error::success();
   }
-  if (auto It = V.find("non_null"); It != V.end()) {
+  for (auto [Key, Kind] :
+       {std::pair{"non_null", Condition::Kind::NonNull},
+        std::pair{"not_regular_file", Condition::Kind::NotRegularFile}}) {
+    auto It = V.find(Key);
+    if (It == V.end())
+      continue;
     if (!It->is_boolean() || !It->get<bool>())
-      return databaseError(at(Pointer + "/non_null"),
-                           "'non_null' must be true",
-                           "write \"non_null\": true or drop the condition");
-    C.K = Condition::Kind::NonNull;
+      return databaseError(
+          at(Pointer + "/" + Key), llvm::formatv("'{0}' must be true", Key),
+          llvm::formatv("write \"{0}\": true or drop the condition", Key));
+    C.K = Kind;
     return llvm::Error::success();
   }
   auto Flag = nonEmptyString(Pointer + "/has_flag", V["has_flag"],
@@ -445,11 +450,15 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer,
   if (auto It = V.find("offloads"); It != V.end())
     if (auto Err = parseIndices(Pointer + "/offloads", *It, E, E.Offloads))
       return Err;
-  if (auto It = V.find("nonblocking"); It != V.end()) {
+  for (auto [Key, Member] : {std::pair{"nonblocking", &E.Nonblocking},
+                             std::pair{"opens_file", &E.OpensFile}}) {
+    auto It = V.find(Key);
+    if (It == V.end())
+      continue;
     if (!It->is_boolean())
-      return wrongType(Pointer + "/nonblocking", *It, "'nonblocking'",
-                       "true or false");
-    E.Nonblocking = It->get<bool>();
+      return wrongType(Pointer + "/" + Key, *It,
+                       llvm::formatv("'{0}'", Key).str(), "true or false");
+    *Member = It->get<bool>();
   }
 
   if (E.Nonblocking && E.Blocking)
@@ -458,12 +467,12 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer,
                                        "nonblocking",
                                        E.Name),
                          "keep one of 'blocking' and 'nonblocking'");
-  if (!E.Blocking && !E.MayFault && !E.Nonblocking &&
+  if (!E.Blocking && !E.MayFault && !E.Nonblocking && !E.OpensFile &&
       E.RegistersHandler.empty() && E.Offloads.empty())
     return databaseError(
         at(Pointer), llvm::formatv("the entry for '{0}' says nothing", E.Name),
-        "add blocking, may_fault, registers_handler, offloads or "
-        "nonblocking, or \"remove\": true to delete an earlier entry");
+        "add blocking, may_fault, registers_handler, offloads, nonblocking "
+        "or opens_file, or \"remove\": true to delete an earlier entry");
   Out.Functions.push_back(std::move(F));
   return llvm::Error::success();
 }

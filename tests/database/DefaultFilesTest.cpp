@@ -55,14 +55,14 @@ FunctionKey member(std::string Name, std::string Class, std::string Template,
 // Exact counts: an entry dropped by a bad edit (or merged away by a
 // duplicate key) must fail here, not vanish silently.
 TEST(DefaultFiles, EntryCounts) {
-  EXPECT_EQ(loadOne("posix.json").functions().size(), 291u);
+  EXPECT_EQ(loadOne("posix.json").functions().size(), 292u);
   EXPECT_EQ(loadOne("cxx-stdlib.json").functions().size(), 146u);
   EXPECT_EQ(loadOne("libuv.json").functions().size(), 78u);
   EXPECT_EQ(loadOne("libuv.json").handlerFields().size(), 1u);
   EXPECT_EQ(loadOne("libevent.json").functions().size(), 55u);
   EXPECT_EQ(loadOne("boost-asio.json").functions().size(), 75u);
   // Different files never name the same key.
-  EXPECT_EQ(all().functions().size(), 291u + 146 + 78 + 55 + 75);
+  EXPECT_EQ(all().functions().size(), 292u + 146 + 78 + 55 + 75);
 }
 
 TEST(DefaultFiles, PollWithZeroTimeoutDoesNotBlock) {
@@ -89,6 +89,24 @@ TEST(DefaultFiles, RecvWithDontwaitDoesNotBlock) {
   EXPECT_EQ(C.Flag, "MSG_DONTWAIT");
   EXPECT_EQ(C.FlagValue, 0x40);
   EXPECT_EQ(Recv->Blocking->Cat, Category::NetworkIO);
+}
+
+TEST(DefaultFiles, ReadBlocksOnRegularFilesOnly) {
+  const FunctionEntry *Read = all().lookup(key("read"));
+  ASSERT_NE(Read, nullptr);
+  ASSERT_TRUE(Read->Blocking);
+  EXPECT_EQ(Read->Blocking->Cat, Category::DiskIO);
+  const Condition &C = Read->Blocking->Unless.at(0);
+  EXPECT_EQ(C.K, Condition::Kind::NotRegularFile);
+  EXPECT_EQ(C.Arg, 0u);
+  for (const char *Opener : {"open", "openat", "creat", "mkstemp", "fileno"}) {
+    const FunctionEntry *E = all().lookup(key(Opener));
+    ASSERT_NE(E, nullptr) << Opener;
+    EXPECT_TRUE(E->OpensFile) << Opener;
+  }
+  const FunctionEntry *Pread = all().lookup(key("pread"));
+  ASSERT_NE(Pread, nullptr);
+  EXPECT_TRUE(Pread->Blocking->Unless.empty()) << "pread only works on files";
 }
 
 TEST(DefaultFiles, UvFsOpenWithCallbackDoesNotBlock) {

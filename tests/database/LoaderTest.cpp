@@ -178,6 +178,35 @@ TEST(Loader, NonNullFalse) {
               "3:41", "'non_null' must be true");
 }
 
+TEST(Loader, NotRegularFileFalse) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "blocking": { "category": "disk-io", "reason": "r",
+    "unless": [ { "arg": 0, "not_regular_file": 1 } ] } } ] })",
+              "3:49", "'not_regular_file' must be true");
+}
+
+TEST(Loader, OpensFileWrongType) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "opens_file": "yes" } ] })",
+              "2:32", "'opens_file' must be true or false, found string");
+}
+
+TEST(Loader, DescriptorConditionAndOpener) {
+  AnnotationDatabase DB;
+  ASSERT_EQ(errorOf(R"({ "format": 1, "functions": [
+  { "name": "read", "blocking": { "category": "disk-io", "reason": "r",
+    "unless": [ { "arg": 0, "not_regular_file": true } ] } },
+  { "name": "open", "opens_file": true } ] })",
+                    &DB),
+            "");
+  ASSERT_EQ(DB.functions().size(), 2u);
+  EXPECT_EQ(DB.functions()[0].Blocking->Unless.at(0).K,
+            Condition::Kind::NotRegularFile);
+  EXPECT_TRUE(DB.functions()[1].OpensFile);
+  EXPECT_NE(DB.toJson().find("\"not_regular_file\": true"), std::string::npos);
+  EXPECT_NE(DB.toJson().find("\"opens_file\": true"), std::string::npos);
+}
+
 TEST(Loader, RemoveWithOtherFields) {
   expectError(R"({ "format": 1, "functions": [
   { "name": "f", "remove": true, "nonblocking": true } ] })",

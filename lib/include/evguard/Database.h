@@ -48,6 +48,12 @@ struct Condition {
     Equals,  ///< argument Arg == Value (poll's timeout 0)
     HasFlag, ///< (argument Arg & FlagValue) != 0 (recv's MSG_DONTWAIT)
     NonNull, ///< argument Arg is a non-null pointer (uv_fs_*'s callback)
+    /// argument Arg is a descriptor not known to be a regular file. Loops
+    /// keep their sockets, pipes and eventfds non-blocking, so read/write/
+    /// accept on them return EAGAIN instead of waiting; on a regular file
+    /// (a descriptor from an `opens_file` function) they always wait for the
+    /// disk. The runtime's debug mode checks the real descriptor.
+    NotRegularFile,
   };
   Kind K = Kind::Equals;
   unsigned Arg = 0;
@@ -91,6 +97,9 @@ struct FunctionEntry {
   std::vector<unsigned> RegistersHandler; ///< parameter indices
   std::vector<unsigned> Offloads;         ///< parameter indices
   bool Nonblocking = false;
+  /// Returns a descriptor of a regular file (open, creat, mkstemp, fileno):
+  /// what NotRegularFile conditions look for.
+  bool OpensFile = false;
   /// Free text for readers (why this entry, what was decided); the analysis
   /// ignores it.
   std::string Note;
