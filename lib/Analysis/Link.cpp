@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace evguard {
 namespace {
@@ -143,6 +144,7 @@ private:
   llvm::StringMap<uint32_t> FileIds;
   std::map<std::string, std::vector<uint32_t>> AddressTakenByType;
   llvm::StringSet<> AnnotatedHandlerFields;
+  std::set<ValueRef> FileDescriptors;
   PointsTo PT;
   /// Per function, per call, the TU-local call site (for fields/pointers).
   struct Pending {
@@ -305,6 +307,10 @@ void Linker::resolveCalls() {
       RC.Site = &Site;
       RC.At = global(*F.BodyFrom, Site.At);
       RC.Targets = targetsOf(Site);
+      RC.OnRegularFile =
+          Site.DescriptorIsFile ||
+          llvm::any_of(Site.DescriptorSources,
+                       [&](const ValueRef &R) { return FileDescriptors.count(R) != 0; });
       for (uint32_t T : RC.Targets) {
         const Function &Callee = P->Functions[T];
         if (Callee.HasBody && !Callee.System)
@@ -428,6 +434,7 @@ std::unique_ptr<Program> Linker::run(std::vector<const TUSummary *> Sorted) {
     mergeFunctions(*TU);
     for (const std::string &Key : TU->HandlerFields)
       AnnotatedHandlerFields.insert(Key);
+    FileDescriptors.insert(TU->FileDescriptors.begin(), TU->FileDescriptors.end());
   }
   // Overrides point up; the class hierarchy analysis walks down.
   for (const TUSummary *TU : TUs)

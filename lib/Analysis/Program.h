@@ -27,6 +27,9 @@ struct ResolvedCall {
   /// Functions passed as callables to a function we cannot look into (no
   /// body, no entry about that parameter): assumed to be called right away.
   std::vector<uint32_t> CalledBack;
+  /// The call's descriptor argument may be a regular file's (see
+  /// CallSite::DescriptorCheck).
+  bool OnRegularFile = false;
 };
 
 struct Function {

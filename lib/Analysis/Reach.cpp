@@ -66,14 +66,20 @@ private:
   std::map<FindingKey, std::vector<RootReach>> Found;
 };
 
-Leaf leafKind(const Function &Callee, const ResolvedCall &RC) {
-  if (Callee.Blocking && !(RC.Site->ProvedNonblocking &&
-                           RC.Site->K == CallSite::Kind::Direct))
+Leaf leafKind(const Function &Callee, const ResolvedCall &RC,
+              const AnalysisOptions &Opts) {
+  bool Direct = RC.Site->K == CallSite::Kind::Direct;
+  bool Proved = Direct && RC.Site->ProvedNonblocking;
+  if (Direct && RC.Site->DescriptorCheck && !RC.OnRegularFile &&
+      Opts.AssumeNonblockingDescriptors)
+    Proved = true;
+  if (Callee.Blocking && !Proved)
     return Leaf::Blocking;
   if (Callee.MayFault)
     return Leaf::Fault;
   if (!Callee.HasBody && !Callee.StandardLibrary && !Callee.Nonblocking &&
-      Callee.RegistersParams.empty() && Callee.OffloadsParams.empty())
+      !Callee.Blocking && Callee.RegistersParams.empty() &&
+      Callee.OffloadsParams.empty())
     return Leaf::Unknown;
   return Leaf::None;
 }
@@ -141,7 +147,7 @@ void Walker::walkFrom(uint32_t Root, const Registration *Reg, bool NonblockingRo
       const ResolvedCall &RC = F.Calls[CI];
       for (uint32_t T : RC.Targets) {
         const Function &Callee = P.Functions[T];
-        Leaf L = leafKind(Callee, RC);
+        Leaf L = leafKind(Callee, RC, Opts);
         if (L == Leaf::Unknown && !Opts.Strict)
           L = Leaf::None;
         if (L != Leaf::None) {

@@ -146,7 +146,10 @@ public:
   void addStore(ValueRef Dest, const Expr *Value, SourceLocation At);
   void collectCallableArgs(const FunctionDecl *Callee, ArrayRef<const Expr *> Args,
                            CallSite &Site);
-  bool provedNonblocking(const FunctionRecord &Callee, ArrayRef<const Expr *> Args);
+  bool provedNonblocking(const FunctionRecord &Callee, ArrayRef<const Expr *> Args,
+                         CallSite &Site);
+  bool opensFile(const Expr *E);
+  void noteFileDescriptor(ValueRef Dest, const Expr *Value);
   void noLint(SourceLocation L, CallSite &Site);
   /// Should a call to Callee be kept in the summary at all?
   bool worthRecording(const FunctionDecl *Callee, uint32_t Rec,
@@ -263,6 +266,7 @@ void Summarizer::applyDatabase(const FunctionDecl *FD, FunctionRecord &R) {
   R.Nonblocking = E->Nonblocking;
   R.RegistersParams.assign(E->RegistersHandler.begin(), E->RegistersHandler.end());
   R.OffloadsParams.assign(E->Offloads.begin(), E->Offloads.end());
+  R.OpensFile = E->OpensFile;
   R.FactsFrom = "database " + E->From.str();
 }
 
@@ -478,6 +482,8 @@ static bool holds(const Condition &C, const Expr *Arg, ASTContext &Ctx) {
     int64_t V = R.Val.getInt().getExtValue();
     return C.K == Condition::Kind::Equals ? V == C.Value : (V & C.FlagValue) != 0;
   }
+  case Condition::Kind::NotRegularFile:
+    return false; // decided at link time
   case Condition::Kind::NonNull: {
     if (Arg->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
       return false;
@@ -494,13 +500,36 @@ static bool holds(const Condition &C, const Expr *Arg, ASTContext &Ctx) {
   return false;
 }
 
+bool Summarizer::opensFile(const Expr *E) {
+  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
+  if (!CE || !CE->getDirectCallee())
+    return false;
+  return fn(record(CE->getDirectCallee())).OpensFile;
+}
+
+void Summarizer::noteFileDescriptor(ValueRef Dest, const Expr *Value) {
+  if (Value && Dest.K != ValueRef::Kind::Function && opensFile(Value))
+    Out->FileDescriptors.push_back(std::move(Dest));
+}
+
 bool Summarizer::provedNonblocking(const FunctionRecord &Callee,
-                                   ArrayRef<const Expr *> Args) {
+                                   ArrayRef<const Expr *> Args, CallSite &Site) {
   if (!Callee.Blocking)
     return false;
-  for (const Condition &C : Callee.Blocking->Unless)
-    if (C.Arg < Args.size() && holds(C, Args[C.Arg], Ctx))
+  for (const Condition &C : Callee.Blocking->Unless) {
+    if (C.Arg >= Args.size())
+      continue;
+    if (C.K == Condition::Kind::NotRegularFile) {
+      Site.DescriptorCheck = true;
+      if (opensFile(Args[C.Arg]))
+        Site.DescriptorIsFile = true;
+      else
+        sourcesOf(Args[C.Arg], Site.DescriptorSources);
+      continue;
+    }
+    if (holds(C, Args[C.Arg], Ctx))
       return true;
+  }
   return false;
 }
 
@@ -736,7 +765,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
   if (Site.K != CallSite::Kind::Virtual)
     Site.K = CallSite::Kind::Direct;
   Site.Target = S.fn(Rec).Usr;
-  Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args);
+  Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args, Site);
   S.noLint(CE->getBeginLoc(), Site);
   S.addCall(Fn, std::move(Site));
   return true;
@@ -762,7 +791,7 @@ bool BodyWalker::VisitCXXConstructExpr(CXXConstructExpr *CE) {
   Site.At = S.loc(CE->getBeginLoc().isValid() ? CE->getBeginLoc() : CE->getLocation());
   llvm::SmallVector<const Expr *, 8> Args(CE->arguments());
   S.collectCallableArgs(Ctor, Args, Site);
-  Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args);
+  Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args, Site);
   S.noLint(CE->getBeginLoc(), Site);
   S.addCall(Fn, std::move(Site));
   return true;
@@ -792,13 +821,17 @@ bool BodyWalker::VisitBinaryOperator(BinaryOperator *BO) {
     return true;
   const Expr *LHS = BO->getLHS()->IgnoreParenImpCasts();
   if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
-    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
       S.addStore({ValueRef::Kind::Field, S.fieldKey(FD)}, BO->getRHS(), BO->getBeginLoc());
+      S.noteFileDescriptor({ValueRef::Kind::Field, S.fieldKey(FD)}, BO->getRHS());
+    }
   } else if (const auto *DRE = dyn_cast<DeclRefExpr>(LHS)) {
     std::vector<ValueRef> Dest;
     S.sourcesOf(DRE, Dest);
-    if (Dest.size() == 1 && Dest[0].K != ValueRef::Kind::Function)
+    if (Dest.size() == 1 && Dest[0].K != ValueRef::Kind::Function) {
       S.addStore(Dest[0], BO->getRHS(), BO->getBeginLoc());
+      S.noteFileDescriptor(Dest[0], BO->getRHS());
+    }
     if (isForkCall(BO->getRHS()))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         ForkVars.insert(VD);
@@ -812,6 +845,7 @@ bool BodyWalker::VisitVarDecl(VarDecl *VD) {
   if (isForkCall(VD->getInit()))
     ForkVars.insert(VD);
   S.addStore({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit(), VD->getLocation());
+  S.noteFileDescriptor({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit());
   if (Fn == NoFunction || !VD->hasLocalStorage())
     return true;
   // The destructor of a local object runs in this function (RAII).

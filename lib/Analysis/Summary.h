@@ -63,6 +63,13 @@ struct CallSite {
   /// A database condition proved, from constant arguments, that this call
   /// does not block (poll(..., 0)).
   bool ProvedNonblocking = false;
+  /// The callee does not block on descriptors that are not regular files
+  /// (Condition::Kind::NotRegularFile): where the descriptor came from. The
+  /// link step decides, knowing every variable and field that ever held a
+  /// descriptor from an `opens_file` function.
+  bool DescriptorCheck = false;
+  bool DescriptorIsFile = false; ///< read(open(...)): known on the spot
+  std::vector<ValueRef> DescriptorSources;
   /// NOLINT on the call's line: the check list ("" = all) and the comment.
   std::optional<std::string> NoLintChecks;
   std::string NoLintText;
@@ -98,6 +105,7 @@ struct FunctionRecord {
   std::optional<FaultInfo> MayFault;
   std::vector<uint32_t> RegistersParams;
   std::vector<uint32_t> OffloadsParams;
+  bool OpensFile = false;
   std::string FactsFrom; ///< "database FILE:LINE:COL" or "annotation"
 
   std::vector<CallSite> Calls; ///< only when HasBody, in source order
@@ -108,6 +116,8 @@ struct TUSummary {
   std::vector<std::string> Files; ///< Loc::File indexes this
   std::vector<FunctionRecord> Functions;
   std::vector<Store> Stores;
+  /// Variables and fields assigned a regular file's descriptor.
+  std::vector<ValueRef> FileDescriptors;
   /// Fields annotated EVGUARD_REGISTERS_HANDLER: "Record::field".
   std::vector<std::string> HandlerFields;
 };

@@ -20,7 +20,7 @@ using nlohmann::json;
 
 namespace evguard {
 
-static constexpr int SummaryFormat = 1;
+static constexpr int SummaryFormat = 2;
 static constexpr llvm::StringLiteral SummarySuffix = ".evgsum.json";
 
 static json toJson(const Loc &L) { return json::array({L.File, L.Line, L.Col}); }
@@ -77,6 +77,7 @@ static json toJson(const FunctionRecord &F) {
   Flag("addr", F.AddressTaken);
   Flag("handler", F.Handler);
   Flag("nonblocking", F.Nonblocking);
+  Flag("opens_file", F.OpensFile);
   if (!F.FnType.empty())
     J["type"] = F.FnType;
   if (!F.Overrides.empty())
@@ -106,6 +107,8 @@ static json toJson(const FunctionRecord &F) {
       CJ["type"] = C.FnType;
     if (C.ProvedNonblocking)
       CJ["nb"] = true;
+    if (C.DescriptorCheck)
+      CJ["fd"] = {C.DescriptorIsFile, refs(C.DescriptorSources)};
     if (C.NoLintChecks) {
       CJ["nolint"] = *C.NoLintChecks;
       CJ["nolint_text"] = C.NoLintText;
@@ -134,6 +137,7 @@ static FunctionRecord functionFrom(const json &J) {
   F.AddressTaken = J.value("addr", false);
   F.Handler = J.value("handler", false);
   F.Nonblocking = J.value("nonblocking", false);
+  F.OpensFile = J.value("opens_file", false);
   F.FnType = J.value("type", "");
   F.Overrides = J.value("overrides", std::vector<std::string>{});
   if (J.contains("allow"))
@@ -156,6 +160,11 @@ static FunctionRecord functionFrom(const json &J) {
       C.Sources = refsFrom(CJ.at("src"));
     C.FnType = CJ.value("type", "");
     C.ProvedNonblocking = CJ.value("nb", false);
+    if (CJ.contains("fd")) {
+      C.DescriptorCheck = true;
+      C.DescriptorIsFile = CJ.at("fd").at(0).get<bool>();
+      C.DescriptorSources = refsFrom(CJ.at("fd").at(1));
+    }
     if (CJ.contains("nolint")) {
       C.NoLintChecks = CJ.at("nolint").get<std::string>();
       C.NoLintText = CJ.value("nolint_text", "");
@@ -188,6 +197,7 @@ llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir) {
   for (const Store &St : S.Stores)
     Stores.push_back({toJson(St.Dest), refs(St.Sources), toJson(St.At)});
   J["stores"] = std::move(Stores);
+  J["file_descriptors"] = refs(S.FileDescriptors);
 
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
     return llvm::createStringError(EC, "cannot create summary directory '%s': %s",
@@ -236,6 +246,7 @@ llvm::Expected<std::shared_ptr<const TUSummary>> readSummaryFile(llvm::StringRef
     S->HandlerFields = J.at("handler_fields").get<std::vector<std::string>>();
     for (const json &F : J.at("functions"))
       S->Functions.push_back(functionFrom(F));
+    S->FileDescriptors = refsFrom(J.at("file_descriptors"));
     for (const json &St : J.at("stores"))
       S->Stores.push_back({refFrom(St.at(0)), refsFrom(St.at(1)), locFrom(St.at(2))});
     return std::shared_ptr<const TUSummary>(std::move(S));

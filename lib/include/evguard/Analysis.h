@@ -41,6 +41,10 @@ struct AnalysisOptions {
   bool PointerFallback = true;
   /// Also report calls to functions with no body and no database entry.
   bool Strict = false;
+  /// Trust that descriptors not known to be regular files are non-blocking
+  /// (see Condition::Kind::NotRegularFile); off: read/write/accept on any
+  /// descriptor may block.
+  bool AssumeNonblockingDescriptors = true;
   /// Report only these categories (empty: all).
   std::vector<Category> Categories;
   /// Report only findings located in these files (absolute; empty: all).
