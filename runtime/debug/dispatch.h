@@ -40,6 +40,8 @@ struct ThreadSlot {
   char State = '?';
   char Wchan[64] = {};
   long Syscall = -1;
+  int64_t SchedCpuNs = -1;  ///< /proc schedstat when the stall was caught:
+  int64_t SchedWaitNs = -1; ///< time on a CPU, time waiting for one.
   int NFrames = 0;
   void *Frames[MaxFrames] = {};
 

@@ -163,11 +163,34 @@ std::string handlerName(const void *Code, const char *Label) {
   return Sym.empty() ? std::string("<unknown handler>") : Sym;
 }
 
+namespace {
+
+std::string fullText(const Event &E, const std::string &Handler,
+                     const std::vector<void *> &Frames) {
+  std::string Text = "evguard: " + E.Title + "\n  handler: " + Handler +
+                     "\n" + E.Detail;
+  if (!Frames.empty())
+    Text += "  backtrace:\n" +
+            backtraceText(Frames.data(), static_cast<int>(Frames.size()));
+  return Text + "  fix: " + E.Advice + "\n";
+}
+
+std::vector<void *> shownFrames(const Event &E) {
+  int Skip = std::min(E.SkipFrames, E.NFrames);
+  return usefulFrames(E.Frames + Skip, E.NFrames - Skip);
+}
+
+} // namespace
+
+void notify(const Event &E) {
+  InternalScope Guard;
+  writeAll(2, fullText(E, handlerName(E.Code, E.Label), shownFrames(E)));
+}
+
 void record(const Event &E, bool MayFail) {
   InternalScope Guard;
   std::string Handler = handlerName(E.Code, E.Label);
-  int Skip = std::min(E.SkipFrames, E.NFrames);
-  std::vector<void *> Useful = usefulFrames(E.Frames + Skip, E.NFrames - Skip);
+  std::vector<void *> Useful = shownFrames(E);
   void *const *Frames = Useful.data();
   int NFrames = static_cast<int>(Useful.size());
   std::string Text;
@@ -192,11 +215,7 @@ void record(const Event &E, bool MayFail) {
     S->MaxMinor = std::max(S->MaxMinor, E.Minor);
     S->MaxMajor = std::max(S->MaxMajor, E.Major);
     if (Count == 1) {
-      Text = "evguard: " + E.Title + "\n  handler: " + Handler + "\n" +
-             E.Detail;
-      if (NFrames > 0)
-        Text += "  backtrace:\n" + backtraceText(Frames, NFrames);
-      Text += "  fix: " + E.Advice + "\n";
+      Text = fullText(E, Handler, Useful);
       S->FirstText = Text;
     } else if (isPowerOfTwo(Count)) {
       Text = "evguard: again: " + E.Title + " in handler " + Handler + " (" +

@@ -32,6 +32,9 @@ struct Event {
 /// With `MayFail`, gives up instead of waiting for a lock (signal paths).
 void record(const Event &E, bool MayFail = false);
 
+/// Prints `E` in full without recording it (a stall still in progress).
+void notify(const Event &E);
+
 /// "label (symbol)" or the symbol of the handler's code.
 std::string handlerName(const void *Code, const char *Label);
 

@@ -10,6 +10,8 @@
 #include "report.h"
 #include "state.h"
 
+#include <algorithm>
+
 #include <execinfo.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -57,9 +59,24 @@ int readProc(const char *Path, char *Buf, int Size) {
   return static_cast<int>(N);
 }
 
+/// Time the thread has spent on a CPU and waiting in a run queue.
+bool readSchedstat(pid_t Tid, int64_t &CpuNs, int64_t &WaitNs) {
+  char Path[64], Buf[128];
+  std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/schedstat", getpid(), Tid);
+  long long Cpu, Wait;
+  if (!readProc(Path, Buf, sizeof(Buf)) ||
+      std::sscanf(Buf, "%lld %lld", &Cpu, &Wait) != 2)
+    return false;
+  CpuNs = Cpu;
+  WaitNs = Wait;
+  return true;
+}
+
 void sampleThreadState(ThreadSlot &S) {
   char Path[64], Buf[512];
   pid_t Pid = getpid();
+  if (!readSchedstat(S.Tid, S.SchedCpuNs, S.SchedWaitNs))
+    S.SchedCpuNs = S.SchedWaitNs = -1;
   std::snprintf(Path, sizeof(Path), "/proc/%d/task/%d/stat", Pid, S.Tid);
   S.State = '?';
   if (readProc(Path, Buf, sizeof(Buf))) {
@@ -78,11 +95,17 @@ void sampleThreadState(ThreadSlot &S) {
     S.Syscall = std::strtol(Buf, nullptr, 10);
 }
 
+void noticeLongStall(ThreadSlot &S, uint64_t Seq, int64_t Running);
+
 void checkSlot(ThreadSlot &S, int64_t Now, int64_t StallNs) {
   uint64_t Seq = S.Seq.load(std::memory_order_acquire);
-  if (!(Seq & 1) || S.FlaggedSeq.load(std::memory_order_relaxed) == Seq)
+  if (!(Seq & 1))
     return;
   int64_t Start = S.StartNs.load(std::memory_order_relaxed);
+  if (S.FlaggedSeq.load(std::memory_order_relaxed) == Seq) {
+    noticeLongStall(S, Seq, Now - Start);
+    return;
+  }
   if (Now - Start < StallNs || S.Seq.load(std::memory_order_acquire) != Seq)
     return;
   sampleThreadState(S);
@@ -145,7 +168,7 @@ std::string describeState(const ThreadSlot &S) {
   std::string Out;
   switch (S.State) {
   case 'R':
-    Out = "computing (running on a CPU, state R)";
+    Out = "computing (state R: running, or runnable and waiting for a CPU)";
     break;
   case 'S':
   case 'D':
@@ -202,26 +225,31 @@ void startWatchdog() noexcept {
   pthread_attr_destroy(&Attr);
 }
 
-void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
-                 bool MayFail) {
-  // The signal was sent right after the flag; wait (bounded) for the
-  // handler, which runs as soon as this thread enters the kernel.
-  for (int I = 0; I < 2000 &&
-                  S.AckSeq.load(std::memory_order_acquire) != Seq;
-       ++I)
-    sched_yield();
-  bool HaveTrace = S.AckSeq.load(std::memory_order_acquire) == Seq &&
-                   S.NFrames > 0;
+namespace {
+
+Event stallEvent(ThreadSlot &S, int64_t DurationNs, bool HaveTrace,
+                 bool InProgress) {
   Event E;
   E.R = Rule::Stall;
   E.Code = S.Code.load(std::memory_order_relaxed);
   E.Label = S.Label.load(std::memory_order_relaxed);
   char Buf[64];
   std::snprintf(Buf, sizeof(Buf), "%.1f ms", DurationNs / 1e6);
-  E.Title = std::string("stall: a handler ran for ") + Buf +
-            " (threshold " + std::to_string(config().StallNs / 1000000) +
-            " ms, wall time)";
+  E.Title = std::string(InProgress ? "stall in progress: a handler has been "
+                                     "running for "
+                                   : "stall: a handler ran for ") +
+            Buf + " (threshold " +
+            std::to_string(config().StallNs / 1000000) + " ms, wall time)";
   E.Detail = "  when sampled, the loop thread was " + describeState(S) + "\n";
+  // Wall time counts preemption too: say how much of the stall (from its
+  // detection on) the thread spent waiting for a CPU on a busy machine.
+  int64_t Cpu, Wait;
+  if (S.SchedCpuNs >= 0 && readSchedstat(S.Tid, Cpu, Wait)) {
+    std::snprintf(Buf, sizeof(Buf), "%.1f ms on a CPU, %.1f ms waiting",
+                  (Cpu - S.SchedCpuNs) / 1e6, (Wait - S.SchedWaitNs) / 1e6);
+    E.Detail += std::string("  since it was caught: ") + Buf +
+                " for a CPU (run queue)\n";
+  }
   if (!HaveTrace)
     E.Detail += "  (no backtrace: the handler returned before the watchdog's "
                 "signal arrived)\n";
@@ -234,10 +262,37 @@ void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
                    "(Loop::offload) or make it non-blocking";
   E.DurationNs = DurationNs;
   E.Frames = HaveTrace ? S.Frames : nullptr;
-  // Frame 0 is the signal handler, frame 1 the kernel's signal trampoline.
   E.NFrames = HaveTrace ? S.NFrames : 0;
+  // Frame 0 is the signal handler, frame 1 the kernel's signal trampoline.
   E.SkipFrames = 2;
-  record(E, MayFail);
+  return E;
+}
+
+/// A stall that lasts (a deadlock, an endless loop) is announced while it
+/// runs, once, after max(1 s, 10 x threshold).
+void noticeLongStall(ThreadSlot &S, uint64_t Seq, int64_t Running) {
+  int64_t LongNs = std::max<int64_t>(1000000000LL, 10 * config().StallNs);
+  if (Running < LongNs ||
+      S.AckSeq.load(std::memory_order_acquire) != Seq ||
+      S.LongNoticeSeq.load(std::memory_order_relaxed) == Seq)
+    return;
+  S.LongNoticeSeq.store(Seq, std::memory_order_relaxed);
+  notify(stallEvent(S, Running, S.NFrames > 0, /*InProgress=*/true));
+}
+
+} // namespace
+
+void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
+                 bool MayFail) {
+  // The signal was sent right after the flag; wait (bounded) for the
+  // handler, which runs as soon as this thread enters the kernel.
+  for (int I = 0; I < 2000 &&
+                  S.AckSeq.load(std::memory_order_acquire) != Seq;
+       ++I)
+    sched_yield();
+  bool HaveTrace = S.AckSeq.load(std::memory_order_acquire) == Seq &&
+                   S.NFrames > 0;
+  record(stallEvent(S, DurationNs, HaveTrace, /*InProgress=*/false), MayFail);
 }
 
 void reportRunningStalls(bool FromSignal) {

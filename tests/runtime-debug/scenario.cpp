@@ -89,6 +89,7 @@ void fsyncHandler(evguard::TimerId) { doFsync(); }
 void getaddrinfoHandler(evguard::TimerId) { doGetaddrinfo(); }
 void mutexHandler(evguard::TimerId) { doContendedLock(); }
 void uncontendedHandler(evguard::TimerId) { doUncontendedLock(); }
+void emptyHandler(evguard::TimerId) {}
 
 void allowedHandler(evguard::TimerId) {
   evguard::AllowBlocking Allowed{"the test allows it"};
@@ -130,6 +131,13 @@ void busyHandler(evguard::TimerId) { busyComputeFor50ms(); }
 
 void sleepyHandler(evguard::TimerId) {
   struct timespec Ts = {0, 60 * 1000 * 1000};
+  while (nanosleep(&Ts, &Ts) != 0) {
+  }
+}
+
+/// Stuck for 1.3 s, long enough for the watchdog's in-progress notice.
+void stuckHandler(evguard::TimerId) {
+  struct timespec Ts = {1, 300 * 1000 * 1000};
   while (nanosleep(&Ts, &Ts) != 0) {
   }
 }
@@ -189,7 +197,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
-               "conditions faults busy sleepy healthy offloaded thread "
+               "conditions faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term\n");
   return 2;
 }
@@ -211,6 +219,7 @@ int main(int Argc, char **Argv) {
       {"uncontended", uncontendedHandler}, {"allowed", allowedHandler},
       {"conditions", conditionsHandler},   {"faults", faultHandler},
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
+      {"stuck", stuckHandler},
   };
   for (const Entry &E : Handlers)
     if (S == E.Name)
@@ -224,7 +233,7 @@ int main(int Argc, char **Argv) {
   }
   if (S == "before-run") {
     doAll();
-    return runOnce(Loop, uncontendedHandler);
+    return runOnce(Loop, emptyHandler);
   }
   if (S == "usleep-then-term") {
     // A finding, then death by SIGTERM: the report must still be written.
