@@ -91,6 +91,10 @@ static Diagnostic rootNote(const Finding &F, const Chain &C,
       D.Loc = *C.RegisteredAt;
     return D;
   }
+  if (C.RegisteredVia == "EVGUARD_HANDLER") {
+    D.Message = "handler " + Root + " is marked EVGUARD_HANDLER";
+    return D;
+  }
   if (!C.RegisteredVia.empty()) {
     D.Message = "handler " + Root + " registered via " + C.RegisteredVia;
     return D;

@@ -383,7 +383,7 @@ class CliTest(unittest.TestCase):
 
     def test_parse_failure(self):
         p = self.project({"server.c": SERVER,
-                          "broken.c": "int main(void) { return undeclared; }\n"})
+                          "broken.c": "int helper(void) { return undeclared; }\n"})
         r = p.run()
         self.assertExit(r, 2)
         self.assertIn("broken.c", r.stdout + r.stderr)

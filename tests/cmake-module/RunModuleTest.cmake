@@ -1,7 +1,8 @@
 # Installs evguard to a fresh prefix, builds a downstream project that uses
 # find_package(evguard) + evguard_analyze(), and checks the reports.
-# -D: BUILD_DIR (evguard's build), WORK_DIR, APP_DIR, GENERATOR, VALIDATOR.
-foreach(_var BUILD_DIR WORK_DIR APP_DIR GENERATOR VALIDATOR)
+# -D: BUILD_DIR (evguard's build), WORK_DIR, APP_DIR, GENERATOR, VALIDATOR,
+# LIBDIR (CMAKE_INSTALL_LIBDIR).
+foreach(_var BUILD_DIR WORK_DIR APP_DIR GENERATOR VALIDATOR LIBDIR)
   if(NOT DEFINED ${_var})
     message(FATAL_ERROR "pass -D${_var}=...")
   endif()
@@ -17,9 +18,9 @@ endfunction()
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(_prefix "${WORK_DIR}/prefix")
 run_step("cmake --install" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${_prefix}")
-if(NOT EXISTS "${_prefix}/lib/cmake/evguard/evguardConfig.cmake"
-   OR NOT EXISTS "${_prefix}/lib/cmake/evguard/evguardConfigVersion.cmake")
-  message(FATAL_ERROR "the install did not create lib/cmake/evguard/evguardConfig.cmake (+ version file)")
+if(NOT EXISTS "${_prefix}/${LIBDIR}/cmake/evguard/evguardConfig.cmake"
+   OR NOT EXISTS "${_prefix}/${LIBDIR}/cmake/evguard/evguardConfigVersion.cmake")
+  message(FATAL_ERROR "the install did not create ${LIBDIR}/cmake/evguard/evguardConfig.cmake (+ version file)")
 endif()
 
 # The installed evguard must find its installed database, not the source tree's.
