@@ -1,7 +1,8 @@
-// What the three echo servers share: argument parsing and the "ready" line
-// run-echo.sh waits for. The servers themselves are written separately on
-// each library, the same way: one thread, accept everything, read into one
-// 64 KiB buffer, write back at once, queue only what the socket refuses.
+// What the libuv and libevent echo servers share: argument parsing and the
+// "ready" line run-echo.sh waits for. The servers are written on each library
+// the way examples/runtime-echo (the evguard one) is: one thread, accept
+// everything, read into one 64 KiB buffer, write back at once, queue only
+// what the socket refuses.
 #ifndef EVGUARD_BENCH_ECHO_COMMON_H
 #define EVGUARD_BENCH_ECHO_COMMON_H
 

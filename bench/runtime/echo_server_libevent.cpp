@@ -1,4 +1,5 @@
-// The echo server on libevent: the same structure as echo_server_evguard.cpp,
+// The echo server on libevent: the same structure as
+// examples/runtime-echo/echo_server.cpp (the evguard one),
 // on libevent's event API (evconnlistener + a persistent EV_READ event per
 // connection; the plain-event level the other two servers are written at,
 // not bufferevents).

@@ -1,4 +1,5 @@
-// The echo server on libuv: the same structure as echo_server_evguard.cpp,
+// The echo server on libuv: the same structure as
+// examples/runtime-echo/echo_server.cpp (the evguard one),
 // idiomatic libuv (uv_read_start with one shared buffer, uv_try_write, and
 // uv_write only for what the socket refuses).
 #include "echo_common.h"

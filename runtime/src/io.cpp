@@ -112,14 +112,7 @@ void LoopImpl::dispatch_io(std::uint32_t slot, std::uint32_t gen,
     return;
   Watcher &w = entry->value;
   IoEvent event{WatchId{slot, gen}, w.fd, from_epoll(epoll_events)};
-  bool retired;
-  {
-    RunningHandler running(*this, HandlerKind::watcher, slot,
-                           DispatchTarget{w.handler.code(), w.label});
-    w.handler(event);
-    retired = running.retired();
-  }
-  if (retired) {
+  if (call_handler(HandlerKind::watcher, slot, w.handler, w.label, event)) {
     w.handler.reset();
     watchers_.recycle(slot);
   }

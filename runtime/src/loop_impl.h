@@ -114,6 +114,11 @@ private:
   void drain_overflow();
   /// Marks the running handler, so a close of it from inside defers cleanup.
   bool closing_running(HandlerKind kind, std::uint32_t slot) noexcept;
+  /// Runs a watcher's, timer's or signal's handler; true if it closed itself
+  /// (its destruction was deferred to the caller).
+  template <class Handler, class... Args>
+  bool call_handler(HandlerKind kind, std::uint32_t slot, Handler &handler,
+                    const char *label, Args &&...args);
 
   const LoopOptions options_;
   int epfd_ = -1;
@@ -171,6 +176,16 @@ private:
   LoopImpl &loop_;
   DispatchScope scope_;
 };
+
+template <class Handler, class... Args>
+bool LoopImpl::call_handler(HandlerKind kind, std::uint32_t slot,
+                            Handler &handler, const char *label,
+                            Args &&...args) {
+  RunningHandler running(*this, kind, slot,
+                         DispatchTarget{handler.code(), label});
+  handler(std::forward<Args>(args)...);
+  return running.retired();
+}
 
 std::error_code last_error() noexcept;
 

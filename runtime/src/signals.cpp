@@ -100,14 +100,7 @@ void LoopImpl::on_signalfd() {
       SignalWatcher &s = signals_.at(slot).value;
       SignalEvent event{SignalId{slot, signals_.at(slot).gen}, signo,
                         static_cast<int>(infos[i].ssi_pid)};
-      bool retired;
-      {
-        RunningHandler running(*this, HandlerKind::signal, slot,
-                               DispatchTarget{s.handler.code(), s.label});
-        s.handler(event);
-        retired = running.retired();
-      }
-      if (retired) {
+      if (call_handler(HandlerKind::signal, slot, s.handler, s.label, event)) {
         s.handler.reset();
         signals_.recycle(slot);
       }

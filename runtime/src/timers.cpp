@@ -86,14 +86,7 @@ void LoopImpl::run_timers() {
     Timer &t = entry.value;
     t.heap_index = TimerHeap::npos;
     TimerId id{top.slot, entry.gen};
-    bool retired;
-    {
-      RunningHandler running(*this, HandlerKind::timer, top.slot,
-                             DispatchTarget{t.handler.code(), t.label});
-      t.handler(id);
-      retired = running.retired();
-    }
-    if (retired) {
+    if (call_handler(HandlerKind::timer, top.slot, t.handler, t.label, id)) {
       release_timer(top.slot);
       continue;
     }
