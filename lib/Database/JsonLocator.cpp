@@ -135,7 +135,8 @@ void JsonLocator::scan() {
   };
   llvm::SmallVector<Frame, 16> Stack;
   std::string Path;
-  size_t P = 0;
+  // JSON parsers skip a UTF-8 byte order mark; so must positions.
+  size_t P = Text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   size_t KeyAt = 0;
   bool HaveKey = false;
   bool ExpectValue = true;

@@ -33,6 +33,13 @@ TEST(Loader, MalformedJson) {
               "3:36", "malformed JSON");
 }
 
+TEST(Loader, ByteOrderMarkKeepsPositions) {
+  // The column counts bytes, the mark's three included.
+  expectError("\xEF\xBB\xBF{ \"format\": 1,\n  \"functions\": [ { \"name\": 7, "
+              "\"nonblocking\": true } ] }",
+              "2:28", "'name' must be a string");
+}
+
 TEST(Loader, EmptyFile) { expectError("", "1:1", "malformed JSON"); }
 
 TEST(Loader, TopLevelNotObject) {
