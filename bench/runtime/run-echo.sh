@@ -55,7 +55,8 @@ for ((r = 0; r < rounds; r++)); do
     port=$((port_base + round)); round=$((round + 1))
     start_server "$s" "$port"
     for c in "${conns_list[@]}"; do
-      v=$("$bin/bench-echo-client" "$port" "$c" "$secs" "$msg")
+      v=$("$bin/bench-echo-client" "$port" "$c" "$secs" "$msg") ||
+        { echo "error: the client failed against the $s server ($c connections)" >&2; exit 1; }
       results[$s,$c]+="$v "
     done
     cleanup; server_pid=

@@ -75,7 +75,7 @@ bool LoopImpl::closing_running(HandlerKind kind, std::uint32_t slot) noexcept {
 }
 
 void LoopImpl::stop() noexcept {
-  stop_requested_.store(true, std::memory_order_release);
+  stop_requested_.store(true, std::memory_order_seq_cst); // see wake()
   wake();
 }
 
@@ -120,8 +120,11 @@ std::error_code LoopImpl::run_once(std::int64_t timeout_ns) {
   std::int64_t next_timer = next_timer_in();
   if (next_timer >= 0 && (timeout_ns < 0 || next_timer < timeout_ns))
     timeout_ns = next_timer;
-  if (stop_requested_.load(std::memory_order_acquire))
+  if (stop_requested_.load(std::memory_order_seq_cst))
     timeout_ns = 0;
+  else if (posts_.has_reservations() &&
+           (timeout_ns < 0 || timeout_ns > kReservationRecheckNs))
+    timeout_ns = kReservationRecheckNs; // see wake()
 
   int max = static_cast<int>(options_.events_per_wait ? options_.events_per_wait : 1);
   int n = wait_for_events(epfd_, events_.get(), max, timeout_ns);

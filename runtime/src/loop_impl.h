@@ -105,6 +105,10 @@ public:
   // epoll tokens of the loop's own fds (generation 0 never names a watcher).
   static constexpr std::uint64_t kWakeToken = 0;
   static constexpr std::uint64_t kSignalToken = 1;
+  // A post reserved but not yet published when the loop is about to sleep
+  // may come without a wakeup (its producer saw the previous one pending):
+  // sleep at most this long before looking again.
+  static constexpr std::int64_t kReservationRecheckNs = 50'000;
 
 private:
   explicit LoopImpl(const LoopOptions &options);
@@ -145,7 +149,6 @@ private:
   alignas(64) std::atomic<bool> wake_pending_{false};
   std::atomic<bool> stop_requested_{false};
   MpmcRing<PostCell> posts_;
-  PostCell drained_; // reused: popping into it does not allocate
   std::mutex overflow_mutex_;
   std::atomic<bool> overflow_nonempty_{false};
   std::vector<PostCell> overflow_;

@@ -13,14 +13,17 @@
 
 namespace evguard::detail {
 
-// The fence pairs with the one in on_wakeup(): either this thread sees the
-// flag cleared (and writes the eventfd) or the loop sees what was queued
-// before the call. Checking with a load first keeps producers from bouncing
-// the flag's cache line while a wakeup is already pending.
+// Lost-wakeup freedom without a fence per post: a producer reserves its
+// ring slot with a seq_cst CAS and only then reads the flag (seq_cst). The
+// loop clears the flag (seq_cst) before it drains and, before it sleeps,
+// checks for reservations (seq_cst). In the single total order either the
+// loop sees the reservation (and does not sleep long, see run_once) or the
+// producer sees the flag cleared and writes the eventfd. Reading the flag
+// before exchanging it keeps producers from bouncing its cache line while a
+// wakeup is already pending.
 void LoopImpl::wake() noexcept {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (wake_pending_.load(std::memory_order_relaxed) ||
-      wake_pending_.exchange(true, std::memory_order_acq_rel))
+  if (wake_pending_.load(std::memory_order_seq_cst) ||
+      wake_pending_.exchange(true, std::memory_order_seq_cst))
     return;
   std::uint64_t one = 1;
   // Only EAGAIN (counter saturated) can fail here, and then the eventfd is
@@ -76,26 +79,26 @@ void LoopImpl::on_wakeup() {
   }
   // Cleared before draining: a post that lands after this point sees false
   // and writes the eventfd again, so it cannot be missed.
-  wake_pending_.exchange(false, std::memory_order_acq_rel);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  wake_pending_.exchange(false, std::memory_order_seq_cst);
 
   // A bounded batch per iteration: posts that post again cannot starve I/O.
   std::size_t budget = options_.post_queue ? options_.post_queue : 1;
   bool ring_drained = false;
+  auto run_post = [this](PostCell &cell) {
+    if (cell.offload_done)
+      --offloads_in_flight_;
+    // Destroyed right after running, even if it throws.
+    struct Reset {
+      Task &fn;
+      ~Reset() { fn.reset(); }
+    } reset{cell.fn};
+    DispatchScope scope(DispatchTarget{cell.fn.code(), cell.label});
+    cell.fn();
+  };
   while (!ring_drained) {
     if (budget-- == 0)
       break;
-    if (!posts_.try_pop_single_consumer(drained_)) {
-      ring_drained = true;
-      break;
-    }
-    if (drained_.offload_done)
-      --offloads_in_flight_;
-    {
-      DispatchScope scope(DispatchTarget{drained_.fn.code(), drained_.label});
-      drained_.fn();
-    }
-    drained_.fn.reset();
+    ring_drained = !posts_.consume_single(run_post);
   }
   // Spilled posts are younger than everything in the ring, so they run only
   // once the ring has been emptied.
