@@ -13,7 +13,11 @@ static void fsync_hook(int fd) {
   fsync(fd); // EXPECT: evguard-blocking-call callee=fsync roots=on_write
 }
 
-static int count_hook(int fd, int n) { return fd + n; }
+/* Address-taken too, but of another type: never a target of h(fd). */
+static int count_hook(int fd, int n) {
+  sleep(1);
+  return fd + n;
+}
 
 EVGUARD_HANDLER void on_write(int fd) {
   hook_fn h = plugin_lookup("after_write");
