@@ -28,6 +28,10 @@ template <class F> F *libcFunction(const char *Name) {
 
 pthread_mutex_t Mutex = PTHREAD_MUTEX_INITIALIZER;
 
+// The direct calls go through a pointer taken from libc.so.6 itself, the
+// interposed ones through the PLT to the debug runtime's wrapper, which checks
+// its thread-local flag and calls the same libc function through a pointer.
+//
 // pthread_mutex_lock is interposed (it is in the database), unlock is not:
 // the pair costs a few ns, so the interposer's share is visible.
 void BM_MutexLockUnlock_Interposed(benchmark::State &State) {
@@ -47,6 +51,29 @@ void BM_MutexLockUnlock_LibcDirect(benchmark::State &State) {
   }
 }
 BENCHMARK(BM_MutexLockUnlock_LibcDirect);
+
+pthread_spinlock_t Spin;
+
+// The cheapest interposed call there is: an uncontended spin lock.
+void BM_SpinLockUnlock_Interposed(benchmark::State &State) {
+  pthread_spin_init(&Spin, PTHREAD_PROCESS_PRIVATE);
+  for (auto _ : State) {
+    pthread_spin_lock(&Spin);
+    pthread_spin_unlock(&Spin);
+  }
+}
+BENCHMARK(BM_SpinLockUnlock_Interposed);
+
+void BM_SpinLockUnlock_LibcDirect(benchmark::State &State) {
+  pthread_spin_init(&Spin, PTHREAD_PROCESS_PRIVATE);
+  auto *Lock = libcFunction<int(pthread_spinlock_t *)>("pthread_spin_lock");
+  benchmark::DoNotOptimize(Lock);
+  for (auto _ : State) {
+    Lock(&Spin);
+    pthread_spin_unlock(&Spin);
+  }
+}
+BENCHMARK(BM_SpinLockUnlock_LibcDirect);
 
 void dummyHandler() {}
 

@@ -3,7 +3,10 @@
 #  1. echo throughput (64-byte messages, 1 and 100 connections, the runtime's
 #     echo server and client from bench/runtime): the server linked with the
 #     plain runtime, with the debug runtime and all detectors on, and with the
-#     debug runtime and EVGUARD_DETECT=none; rounds interleaved, median;
+#     debug runtime and EVGUARD_DETECT=none; rounds interleaved, median.
+#     Besides round trips/s it reports the server's CPU time per round trip
+#     (all its threads, from /proc/PID/task/*/schedstat), which a machine
+#     shared with other jobs disturbs far less than throughput;
 #  2. an interposed libc call made outside a handler vs the same libc call
 #     made directly, and one dispatch with each detector (Google Benchmark).
 #
@@ -44,7 +47,12 @@ start_server() {
 configs=("plain:$dbg/evguard-debug-bench-echo-plain:-"
          "debug-all:$dbg/evguard-debug-bench-echo-debug:all"
          "debug-none:$dbg/evguard-debug-bench-echo-debug:none")
-declare -A results
+# CPU time of every thread of the server so far, in ns.
+server_cpu_ns() {
+  cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s}'
+}
+
+declare -A results cpu
 n=0
 for ((r = 0; r < rounds; r++)); do
   for cfg in "${configs[@]}"; do
@@ -52,7 +60,12 @@ for ((r = 0; r < rounds; r++)); do
     port=$((port_base + n)); n=$((n + 1))
     start_server "$bin" "$port" "$detect"
     for c in 1 100; do
-      results[$name,$c]+="$("$client" "$port" "$c" "$secs" 64) "
+      before=$(server_cpu_ns)
+      rate=$("$client" "$port" "$c" "$secs" 64)
+      after=$(server_cpu_ns)
+      results[$name,$c]+="$rate "
+      # The client measures after a 0.3 s warm-up the server also serves.
+      cpu[$name,$c]+="$(awk "BEGIN {printf \"%.0f\", ($after - $before) / ($rate * ($secs + 0.3))}") "
     done
     cleanup
   done
@@ -61,21 +74,37 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "echo round trips/s, 64-byte messages, median of $rounds rounds of ${secs}s"
 printf "%-12s %14s %14s\n" server "1 conn" "100 conns"
-declare -A med
+declare -A med mcpu
 for cfg in "${configs[@]}"; do
   name=${cfg%%:*}
-  for c in 1 100; do med[$name,$c]=$(echo "${results[$name,$c]}" | median); done
+  for c in 1 100; do
+    med[$name,$c]=$(echo "${results[$name,$c]}" | median)
+    mcpu[$name,$c]=$(echo "${cpu[$name,$c]}" | median)
+  done
   printf "%-12s %14s %14s\n" "$name" "${med[$name,1]}" "${med[$name,100]}"
 done
 for name in debug-all debug-none; do
-  printf "plain/%-10s %9.3fx %13.3fx   (slowdown; target <= 1.10x)\n" "$name" \
+  printf "plain/%-10s %9.3fx %13.3fx   (throughput slowdown; target <= 1.10x)\n" "$name" \
     "$(awk "BEGIN {print ${med[plain,1]} / ${med[$name,1]}}")" \
     "$(awk "BEGIN {print ${med[plain,100]} / ${med[$name,100]}}")"
 done
+echo
+echo "server CPU ns per round trip (median)"
+printf "%-12s %14s %14s\n" server "1 conn" "100 conns"
+for cfg in "${configs[@]}"; do
+  name=${cfg%%:*}
+  printf "%-12s %14s %14s\n" "$name" "${mcpu[$name,1]}" "${mcpu[$name,100]}"
+done
+for name in debug-all debug-none; do
+  printf "%-10s/plain %9.3fx %13.3fx   (CPU cost ratio)\n" "$name" \
+    "$(awk "BEGIN {print ${mcpu[$name,1]} / ${mcpu[plain,1]}}")" \
+    "$(awk "BEGIN {print ${mcpu[$name,100]} / ${mcpu[plain,100]}}")"
+done
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
 echo "interposed call outside a handler vs direct libc call; one dispatch per detector"
-"$dbg/evguard-debug-bench-interpose" --benchmark_filter=Mutex --benchmark_repetitions=5 \
+"$dbg/evguard-debug-bench-interpose" --benchmark_filter=Lock --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark"
 for d in none stall faults blocking all; do
   EVGUARD_DETECT=$d "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Dispatch \

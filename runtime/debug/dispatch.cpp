@@ -223,6 +223,8 @@ void dispatch_begin(const DispatchTarget &Target) noexcept {
   if (C.Stall || C.Faults) {
     if (!S.Slot)
       S.Slot = registerThread();
+    else if (__builtin_expect(C.Stall && !watchdogRunning(), 0))
+      startWatchdog(); // In the child of a fork.
     int64_t Now = monotonicNs();
     if (ThreadSlot *Slot = S.Slot) {
       Slot->Code.store(Target.code, std::memory_order_relaxed);

@@ -59,6 +59,7 @@ std::vector<HandlerTotals> collectTotals();
 
 // watchdog.cpp
 void startWatchdog() noexcept;
+bool watchdogRunning() noexcept;
 void installStallSignal() noexcept;
 /// Builds and records the stall report of the dispatch that just ended.
 void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,

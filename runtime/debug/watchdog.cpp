@@ -132,7 +132,14 @@ void *watchdogMain(void *) {
   return nullptr;
 }
 
-void afterForkInChild() { WatchdogStarted.store(false); }
+/// The child of a fork has no watchdog thread and its forking thread has a
+/// new tid; the next dispatch_begin restarts the watchdog (creating a
+/// thread is not allowed in an atfork child handler).
+void afterForkInChild() {
+  WatchdogStarted.store(false);
+  if (ThreadSlot *S = TLS.Slot)
+    S->Tid = static_cast<pid_t>(syscall(SYS_gettid));
+}
 
 const char *syscallName(long Nr) {
   switch (Nr) {
@@ -200,6 +207,10 @@ void installStallSignal() noexcept {
   Sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigaction(config().StallSignal, &Sa, nullptr);
   pthread_atfork(nullptr, nullptr, afterForkInChild);
+}
+
+bool watchdogRunning() noexcept {
+  return WatchdogStarted.load(std::memory_order_relaxed);
 }
 
 void startWatchdog() noexcept {
