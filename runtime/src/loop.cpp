@@ -120,11 +120,14 @@ std::error_code LoopImpl::run_once(std::int64_t timeout_ns) {
   std::int64_t next_timer = next_timer_in();
   if (next_timer >= 0 && (timeout_ns < 0 || next_timer < timeout_ns))
     timeout_ns = next_timer;
+  // The checks that make post() wakeups reliable (see wake()).
   if (stop_requested_.load(std::memory_order_seq_cst))
     timeout_ns = 0;
+  else if (overflow_nonempty_.load(std::memory_order_seq_cst))
+    wake(); // spilled posts: have the eventfd bring us to drain them
   else if (posts_.has_reservations() &&
            (timeout_ns < 0 || timeout_ns > kReservationRecheckNs))
-    timeout_ns = kReservationRecheckNs; // see wake()
+    timeout_ns = kReservationRecheckNs;
 
   int max = static_cast<int>(options_.events_per_wait ? options_.events_per_wait : 1);
   int n = wait_for_events(epfd_, events_.get(), max, timeout_ns);

@@ -16,9 +16,10 @@ namespace evguard::detail {
 // Lost-wakeup freedom without a fence per post: a producer reserves its
 // ring slot with a seq_cst CAS and only then reads the flag (seq_cst). The
 // loop clears the flag (seq_cst) before it drains and, before it sleeps,
-// checks for reservations (seq_cst). In the single total order either the
-// loop sees the reservation (and does not sleep long, see run_once) or the
-// producer sees the flag cleared and writes the eventfd. Reading the flag
+// checks for reservations and spilled posts (seq_cst). In the single total
+// order either the loop sees the reservation or the spill (and does not sleep
+// long, see run_once) or the producer sees the flag cleared and writes the
+// eventfd. stop() works the same way with stop_requested_. Reading the flag
 // before exchanging it keeps producers from bouncing its cache line while a
 // wakeup is already pending.
 void LoopImpl::wake() noexcept {
@@ -47,7 +48,7 @@ std::error_code LoopImpl::post(Task &&fn, const char *label,
   {
     std::lock_guard lock(overflow_mutex_);
     overflow_.push_back(std::move(cell));
-    overflow_nonempty_.store(true, std::memory_order_release);
+    overflow_nonempty_.store(true, std::memory_order_seq_cst); // see wake()
   }
   wake();
   return {};
@@ -101,8 +102,10 @@ void LoopImpl::on_wakeup() {
     ring_drained = !posts_.consume_single(run_post);
   }
   // Spilled posts are younger than everything in the ring, so they run only
-  // once the ring has been emptied.
-  if (ring_drained && overflow_nonempty_.load(std::memory_order_acquire))
+  // once the ring is empty: not merely stopped at a slot another producer
+  // has reserved but not yet filled, which may be older than a spilled post.
+  if (ring_drained && !posts_.has_reservations() &&
+      overflow_nonempty_.load(std::memory_order_acquire))
     drain_overflow();
   if (posts_pending())
     wake();
