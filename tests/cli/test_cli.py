@@ -394,6 +394,10 @@ class CliTest(unittest.TestCase):
         inv = doc["runs"][0]["invocations"][0]
         self.assertFalse(inv["executionSuccessful"])
         self.assertTrue(inv["toolExecutionNotifications"])
+        # The config can say it; a flag can say otherwise.
+        p.write(".evguard.json", json.dumps({"keep_going": True}))
+        self.assertExit(p.run(), 1)
+        self.assertExit(p.run("--keep-going=false"), 2)
 
     def test_bad_database_file(self):
         p = self.project({"server.c": SERVER})

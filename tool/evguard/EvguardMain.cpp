@@ -204,7 +204,8 @@ llvm::Expected<AnalysisOptions> analysisOptions(const Config &C) {
     Opts.ChainLimit = ChainLimit;
   Opts.PointerFallback =
       NoPointerFallback ? false : C.PointerFallback.value_or(true);
-  Opts.Strict = Strict || C.Strict.value_or(false);
+  Opts.Strict = Strict.getNumOccurrences() ? Strict.getValue()
+                                           : C.Strict.value_or(false);
   if (C.Categories)
     Opts.Categories = *C.Categories;
   if (!Categories.empty()) {
@@ -384,7 +385,9 @@ int run(int Argc, const char **Argv) {
   if (OutputFormat != Format::Text || !OutputFile.empty())
     llvm::errs() << "evguard: " << summaryLine(Rep) << "\n";
 
-  bool KeepGoingOn = KeepGoing || Conf->KeepGoing.value_or(false);
+  bool KeepGoingOn = KeepGoing.getNumOccurrences()
+                         ? KeepGoing.getValue()
+                         : Conf->KeepGoing.value_or(false);
   if (Result.FailedTranslationUnits && !KeepGoingOn)
     return ExitUsage;
   if (Rep.failing() && !ExitZero)
