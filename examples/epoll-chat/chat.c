@@ -30,9 +30,9 @@ void broadcast(struct client *from, const char *text) {
 
 void history_append(const char *line) {
   if (!history)
-    history = fopen("history.log", "a");
-  fputs(line, history);
-  fflush(history); /* the promise is broken here */
+    history = fopen("history.log", "a"); // EXPECT: evguard-nonblocking-violation callee=fopen
+  fputs(line, history); // EXPECT: evguard-nonblocking-violation callee=fputs
+  fflush(history); /* the promise is broken here */ // EXPECT: evguard-nonblocking-violation callee=fflush
 }
 
 static void on_client_readable(struct loop *l, int fd, void *data) {
@@ -80,7 +80,7 @@ static void on_housekeeping(struct loop *l, void *data) {
   int status;
   while (waitpid(-1, &status, WNOHANG) > 0)
     ;
-  sync(); /* flushes every dirty page of the machine */
+  sync(); /* flushes every dirty page of the machine */ // EXPECT: evguard-blocking-call callee=sync roots=on_housekeeping,timer_fired
 }
 
 int main(void) {

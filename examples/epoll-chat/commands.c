@@ -16,7 +16,7 @@ static void cmd_nick(struct client *c, const char *arg) {
 static void cmd_export(struct client *c, const char *arg) {
   (void)arg;
   /* The child writes the export; the parent goes on at once. */
-  pid_t pid = fork();
+  pid_t pid = fork(); // EXPECT: evguard-blocking-call callee=fork
   if (pid == 0) {
     FILE *f = fopen("export.txt", "w");
     fprintf(f, "exported by %s\n", c->name);
@@ -29,20 +29,20 @@ static void cmd_export(struct client *c, const char *arg) {
 static void cmd_whois(struct client *c, const char *arg) {
   char path[128];
   snprintf(path, sizeof path, "/var/lib/chat/%s.profile", arg);
-  FILE *f = fopen(path, "r");
+  FILE *f = fopen(path, "r"); // EXPECT: evguard-blocking-call callee=fopen
   if (!f) {
     send_line(c, "no such user\n");
     return;
   }
   char line[256];
-  if (fgets(line, sizeof line, f))
+  if (fgets(line, sizeof line, f)) // EXPECT: evguard-blocking-call callee=fgets
     send_line(c, line);
-  fclose(f);
+  fclose(f); // EXPECT: evguard-blocking-call callee=fclose
 }
 
 static void cmd_slow(struct client *c, const char *arg) {
   (void)arg;
-  usleep(200 * 1000); /* "rate limiting" */
+  usleep(200 * 1000); /* "rate limiting" */ // EXPECT: evguard-blocking-call callee=usleep roots=on_client_readable
   send_line(c, "slowed\n");
 }
 

@@ -49,7 +49,7 @@ static void on_snapshot_done(uv_work_t *req, int status) {
 /* Looks up a peer to replicate to. */
 static void cmd_peer(client_t *c, const char *host) {
   struct addrinfo *res = NULL;
-  if (getaddrinfo(host, "7000", NULL, &res) != 0) {
+  if (getaddrinfo(host, "7000", NULL, &res) != 0) { // EXPECT: evguard-blocking-call callee=getaddrinfo roots=on_read
     reply(c, "-ERR unknown host\r\n");
     return;
   }
@@ -135,7 +135,7 @@ static void on_tick(uv_timer_t *timer) {
   (void)timer;
   uv_fs_t req;
   /* A NULL callback makes libuv do it synchronously, on the loop. */
-  uv_fs_open(loop, &req, "access.log", O_WRONLY | O_CREAT | O_APPEND, 0644, NULL);
+  uv_fs_open(loop, &req, "access.log", O_WRONLY | O_CREAT | O_APPEND, 0644, NULL); // EXPECT: evguard-blocking-call callee=uv_fs_open roots=on_tick
   uv_fs_req_cleanup(&req);
 }
 

@@ -26,7 +26,7 @@ void store_open(const char *aof_path) {
 
 const char *store_get(const char *key) {
   const char *found = NULL;
-  pthread_mutex_lock(&table_lock);
+  pthread_mutex_lock(&table_lock); // EXPECT: evguard-blocking-call callee=pthread_mutex_lock roots=on_read
   for (size_t i = 0; i < used; i++)
     if (strcmp(table[i].key, key) == 0)
       found = table[i].value;
@@ -35,7 +35,7 @@ const char *store_get(const char *key) {
 }
 
 void store_set(const char *key, const char *value) {
-  pthread_mutex_lock(&table_lock);
+  pthread_mutex_lock(&table_lock); // EXPECT: evguard-blocking-call callee=pthread_mutex_lock roots=on_read
   if (used < MAX_KEYS) {
     snprintf(table[used].key, sizeof table[used].key, "%s", key);
     snprintf(table[used].value, sizeof table[used].value, "%s", value);
@@ -47,8 +47,8 @@ void store_set(const char *key, const char *value) {
 void store_log(const char *line, size_t len) {
   if (aof_fd < 0)
     return;
-  write(aof_fd, line, len);
-  fsync(aof_fd); /* durable before we answer: stalls every client */
+  write(aof_fd, line, len); // EXPECT: evguard-blocking-call callee=write roots=on_read
+  fsync(aof_fd); /* durable before we answer: stalls every client */ // EXPECT: evguard-blocking-call callee=fsync roots=on_read
 }
 
 void store_snapshot(const char *path) {

@@ -280,8 +280,6 @@ Finding Walker::makeFinding(const FindingKey &K,
       C.RegisteredVia = R.Reg->Via;
     } else if (R.Reg) {
       C.RegisteredVia = R.Reg->Via;
-    } else {
-      C.RegisteredVia = "EVGUARD_NONBLOCKING";
     }
     C.Steps = R.Steps;
     F.Chains.push_back(std::move(C));

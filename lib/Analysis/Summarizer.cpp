@@ -142,6 +142,8 @@ public:
   std::string fieldKey(const FieldDecl *FD);
 
   void sourcesOf(const Expr *E, std::vector<ValueRef> &Out, unsigned Depth = 0);
+  void callOperatorsOf(QualType T, std::vector<ValueRef> &Out);
+  void addDestructorCall(uint32_t Caller, const CXXRecordDecl *RD, SourceLocation At);
   void addCall(uint32_t Caller, CallSite Site);
   void addStore(ValueRef Dest, const Expr *Value, SourceLocation At);
   void collectCallableArgs(const FunctionDecl *Callee, ArrayRef<const Expr *> Args,
@@ -357,6 +359,36 @@ void Summarizer::enqueueLambda(const LambdaExpr *LE) {
   PendingLambdas.push_back(LE->getCallOperator());
 }
 
+void Summarizer::callOperatorsOf(QualType T, std::vector<ValueRef> &Sources) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || inSystemHeader(RD))
+    return;
+  auto Push = [&](const FunctionDecl *F) {
+    if (!RD->isLambda())
+      record(F);
+    ValueRef R{ValueRef::Kind::Function, usr(F)};
+    if (llvm::find(Sources, R) == Sources.end())
+      Sources.push_back(std::move(R));
+  };
+  for (const Decl *D : RD->decls()) {
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D)) {
+      if (FT->getTemplatedDecl()->getOverloadedOperator() != OO_Call)
+        continue;
+      for (const FunctionDecl *Spec : FT->specializations()) {
+        if (RD->isLambda())
+          PendingLambdas.push_back(Spec);
+        Push(Spec);
+      }
+    } else if (const auto *M = dyn_cast<CXXMethodDecl>(D)) {
+      if (M->getOverloadedOperator() != OO_Call || M->isDependentContext())
+        continue;
+      if (RD->isLambda())
+        PendingLambdas.push_back(M);
+      Push(M);
+    }
+  }
+}
+
 void Summarizer::sourcesOf(const Expr *E, std::vector<ValueRef> &Sources,
                            unsigned Depth) {
   if (!E || Depth > 8)
@@ -366,6 +398,10 @@ void Summarizer::sourcesOf(const Expr *E, std::vector<ValueRef> &Sources,
     if (llvm::find(Sources, R) == Sources.end())
       Sources.push_back(std::move(R));
   };
+  // An object with a call operator (a functor, a lambda in a variable) is a
+  // callable whatever expression names it.
+  if (Depth == 0 || isa<DeclRefExpr, MemberExpr, InitListExpr>(E))
+    callOperatorsOf(E->getType(), Sources);
   if (const auto *Cast = dyn_cast<CastExpr>(E))
     return sourcesOf(Cast->getSubExpr(), Sources, Depth + 1);
   if (const auto *FE = dyn_cast<FullExpr>(E))
@@ -416,11 +452,19 @@ void Summarizer::sourcesOf(const Expr *E, std::vector<ValueRef> &Sources,
     }
     return;
   }
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E)) {
+    // A lambda converted to a function pointer: the lambda itself.
+    if (isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()))
+      sourcesOf(MCE->getImplicitObjectArgument(), Sources, Depth + 1);
+    return;
+  }
   if (const auto *CE = dyn_cast<CallExpr>(E)) {
     if (isCallableWrapperCall(CE))
       sourcesOf(CE->getArg(0), Sources, Depth + 1);
     return;
   }
+  if (isa<InitListExpr>(E))
+    return; // an aggregate functor: its call operators, above
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     const CXXRecordDecl *RD = CE->getConstructor()->getParent();
     // A user functor object: its call operators are the callables. A
@@ -707,6 +751,22 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
       S.addCall(Fn, std::move(Site));
       return true;
     }
+    if (MD && OCE->getOperator() == OO_Equal && OCE->getNumArgs() == 2) {
+      const Expr *LHS = OCE->getArg(0)->IgnoreParenImpCasts();
+      if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
+        if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+          S.addStore({ValueRef::Kind::Field, S.fieldKey(FD)}, OCE->getArg(1),
+                     OCE->getBeginLoc());
+      } else if (isa<DeclRefExpr>(LHS)) {
+        std::vector<ValueRef> Dest;
+        S.sourcesOf(LHS, Dest, 1);
+        for (const ValueRef &D : Dest)
+          if (D.K != ValueRef::Kind::Function)
+            S.addStore(D, OCE->getArg(1), OCE->getBeginLoc());
+      }
+      if (S.inSystemHeader(MD))
+        return true; // std::function::operator= stores, it calls nothing
+    }
     Callee = OCE->getDirectCallee();
   } else if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
     const CXXMethodDecl *MD = MCE->getMethodDecl();
@@ -759,7 +819,13 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
       !S.DB.mentions(Callee->getName()))
     return true;
   uint32_t Rec = S.record(Callee);
-  S.collectCallableArgs(Callee, Args, Site);
+  // A library class's member (vector::push_back, function::swap) keeps the
+  // callables it is given; only free functions (std::for_each, qsort) are
+  // assumed to call them back.
+  const FunctionRecord &CalleeRec = S.fn(Rec);
+  if (!(isa<CXXMethodDecl>(Callee) && CalleeRec.System &&
+        CalleeRec.RegistersParams.empty() && CalleeRec.OffloadsParams.empty()))
+    S.collectCallableArgs(Callee, Args, Site);
   if (!S.worthRecording(Callee, Rec, Site))
     return true;
   if (Site.K != CallSite::Kind::Virtual)
@@ -849,21 +915,15 @@ bool BodyWalker::VisitVarDecl(VarDecl *VD) {
   if (Fn == NoFunction || !VD->hasLocalStorage())
     return true;
   // The destructor of a local object runs in this function (RAII).
-  const CXXRecordDecl *RD = VD->getType()->getAsCXXRecordDecl();
-  if (!RD || !RD->hasDefinition() || S.inSystemHeader(RD))
-    return true;
-  const CXXDestructorDecl *Dtor = RD->getDestructor();
-  if (!Dtor || Dtor->isTrivial())
-    return true;
-  CallSite Site;
-  Site.Target = S.fn(S.record(Dtor)).Usr;
-  Site.At = S.loc(VD->getLocation());
-  S.addCall(Fn, std::move(Site));
+  S.addDestructorCall(Fn, VD->getType()->getAsCXXRecordDecl(), VD->getLocation());
   return true;
 }
 
-bool BodyWalker::VisitInitListExpr(InitListExpr *ILE) {
-  if (!ILE->isSemanticForm())
+bool BodyWalker::VisitInitListExpr(InitListExpr *Visited) {
+  // The traversal shows designated initializers in their written form; the
+  // semantic form has one init per field, in field order.
+  InitListExpr *ILE = Visited->isSemanticForm() ? Visited : Visited->getSemanticForm();
+  if (!ILE)
     return true;
   const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
   if (!RD)
@@ -1063,12 +1123,35 @@ void Summarizer::summarizeFunction(const FunctionDecl *FD) {
     }
   }
   Walker.TraverseStmt(FD->getBody());
+  if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(FD)) {
+    // The AST leaves them implicit; CodeGen runs them after the body.
+    const CXXRecordDecl *RD = Dtor->getParent();
+    for (const FieldDecl *Field : RD->fields())
+      if (const CXXRecordDecl *Member = Field->getType()->getAsCXXRecordDecl())
+        addDestructorCall(Rec, Member, Dtor->getEndLoc());
+    for (const CXXBaseSpecifier &Base : RD->bases())
+      if (const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl())
+        addDestructorCall(Rec, B, Dtor->getEndLoc());
+  }
   for (unsigned I = 0, N = FD->getNumParams(); I < N; ++I) {
     const ParmVarDecl *P = FD->getParamDecl(I);
     if (P->hasDefaultArg() && !P->hasUninstantiatedDefaultArg() &&
         !P->hasUnparsedDefaultArg())
       addStore({ValueRef::Kind::Param, R.Usr, I}, P->getDefaultArg(), P->getLocation());
   }
+}
+
+void Summarizer::addDestructorCall(uint32_t Caller, const CXXRecordDecl *RD,
+                                   SourceLocation At) {
+  if (!RD || !RD->hasDefinition() || inSystemHeader(RD))
+    return;
+  const CXXDestructorDecl *Dtor = RD->getDestructor();
+  if (!Dtor || Dtor->isTrivial())
+    return;
+  CallSite Site;
+  Site.Target = fn(record(Dtor)).Usr;
+  Site.At = loc(At);
+  addCall(Caller, std::move(Site));
 }
 
 void Summarizer::summarizeGlobalInit(const VarDecl *VD) {

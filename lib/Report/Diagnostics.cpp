@@ -116,18 +116,23 @@ static Diagnostic suppressionNote(const Suppression &S) {
   return {S.Loc, Level::Note, Message};
 }
 
+std::vector<Diagnostic> evguard::chainNotes(const Finding &F, const Chain &C,
+                                            const ReportOptions &Opts) {
+  std::vector<Diagnostic> Out{rootNote(F, C, Opts)};
+  for (const ChainStep &S : C.Steps)
+    Out.push_back({S.Loc, Level::Note,
+                   "'" + S.Caller + "' calls '" + S.Callee + "'" +
+                       viaSuffix(S.Via)});
+  return Out;
+}
+
 std::vector<Diagnostic> evguard::diagnosticsFor(const Finding &F,
                                                 const ReportOptions &Opts) {
   std::vector<Diagnostic> Out;
   Out.push_back({F.Loc, Opts.levelFor(F),
                  F.Message.empty() ? defaultMessage(F) : F.Message});
-  for (const Chain &C : F.Chains) {
-    Out.push_back(rootNote(F, C, Opts));
-    for (const ChainStep &S : C.Steps)
-      Out.push_back({S.Loc, Level::Note,
-                     "'" + S.Caller + "' calls '" + S.Callee + "'" +
-                         viaSuffix(S.Via)});
-  }
+  for (const Chain &C : F.Chains)
+    llvm::append_range(Out, chainNotes(F, C, Opts));
   if (F.Suppressed)
     Out.push_back(suppressionNote(*F.Suppressed));
   return Out;

@@ -180,8 +180,8 @@ TEST(Graph, FieldCallsReachEveryStoredFunction) {
   A.callVia("h", CallSite::Kind::Field, "cmd::proc");
   registerHandler(A, "h");
   B.fn("get_cmd");
-  B.fn("save_cmd");
   B.store({ValueRef::Kind::Field, "cmd::proc", 0}, "get_cmd");
+  C.fn("save_cmd");
   C.store({ValueRef::Kind::Field, "cmd::proc", 0}, "save_cmd");
   C.blocking("fsync", Category::DiskIO);
   C.call("save_cmd", "fsync");

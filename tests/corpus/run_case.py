@@ -5,8 +5,9 @@ with the expectations written next to the lines they are about.
 A case is a source file (tests/corpus/cases/NAME.c or .cpp) or a directory of
 them (a multi-TU program). In any source of the case:
 
-  // EXPECT: evguard-blocking-call [callee=NAME] [roots=A,B] [via=X]
-      a finding of that rule at this line (several may be joined with ';')
+  // EXPECT: evguard-blocking-call [callee=NAME] [category=C] [roots=A,B] [via=X]
+      a finding of that rule at this line (several may be joined with ';');
+      quote a value with spaces: roots="main::(lambda at line 12:5)"
   // EXPECT-SUPPRESSED: evguard-blocking-call [justification=TEXT]
       a finding that is reported as suppressed (NOLINT, EVGUARD_ALLOW_BLOCKING)
   // EXPECT-NEXT-LINE: ...   (the same, for the following line, for lines
@@ -62,7 +63,7 @@ def parse_expectations(case):
                 suppressed = bool(m.group(1))
                 target = lineno + 1 if m.group(2) else lineno
                 for item in m.group(3).split(";"):
-                    words = item.split()
+                    words = shlex.split(item)
                     if not words:
                         continue
                     attrs = dict(w.split("=", 1) for w in words[1:] if "=" in w)
@@ -94,6 +95,8 @@ def matches(exp, finding):
         return False
     attrs = exp["attrs"]
     if "callee" in attrs and finding["callee"] != attrs["callee"]:
+        return False
+    if "category" in attrs and finding["category"] != attrs["category"]:
         return False
     if "roots" in attrs and sorted(finding["roots"]) != sorted(attrs["roots"].split(",")):
         return False

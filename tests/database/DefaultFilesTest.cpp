@@ -55,7 +55,7 @@ FunctionKey member(std::string Name, std::string Class, std::string Template,
 // Exact counts: an entry dropped by a bad edit (or merged away by a
 // duplicate key) must fail here, not vanish silently.
 TEST(DefaultFiles, EntryCounts) {
-  EXPECT_EQ(loadOne("posix.json").functions().size(), 292u);
+  EXPECT_EQ(loadOne("posix.json").functions().size(), 294u);
   EXPECT_EQ(loadOne("cxx-stdlib.json").functions().size(), 146u);
   EXPECT_EQ(loadOne("libuv.json").functions().size(), 78u);
   EXPECT_EQ(loadOne("libuv.json").handlerFields().size(), 1u);
@@ -141,10 +141,10 @@ TEST(DefaultFiles, LockGuardOfMutexLocks) {
   ASSERT_TRUE(E->Blocking);
   EXPECT_EQ(E->Blocking->Cat, Category::Lock);
   // The adopt_lock constructor takes a mutex already held.
-  FunctionKey Adopt = member(
-      "std::lock_guard::lock_guard", "std::lock_guard<std::mutex>",
-      "std::lock_guard", {"mutex_type &", "adopt_lock_t"},
-      {"std::mutex &", "std::adopt_lock_t"});
+  FunctionKey Adopt =
+      member("std::lock_guard::lock_guard", "std::lock_guard<std::mutex>",
+             "std::lock_guard", {"mutex_type &", "adopt_lock_t"},
+             {"std::mutex &", "std::adopt_lock_t"});
   const FunctionEntry *A = all().lookup(Adopt);
   EXPECT_TRUE(!A || !A->Blocking);
 }
@@ -242,8 +242,7 @@ TEST(DefaultFiles, DirectoryFromEnvironment) {
     Names.push_back(llvm::sys::path::filename(F).str());
   for (const char *Mine : {"posix.json", "cxx-stdlib.json", "libuv.json",
                            "libevent.json", "boost-asio.json"})
-    EXPECT_NE(std::find(Names.begin(), Names.end(), Mine), Names.end())
-        << Mine;
+    EXPECT_NE(std::find(Names.begin(), Names.end(), Mine), Names.end()) << Mine;
   EXPECT_EQ(std::find(Names.begin(), Names.end(), "schema.json"), Names.end());
 }
 
