@@ -27,53 +27,36 @@ template <class F> F *libcFunction(const char *Name) {
 }
 
 pthread_mutex_t Mutex = PTHREAD_MUTEX_INITIALIZER;
-
-// The direct calls go through a pointer taken from libc.so.6 itself, the
-// interposed ones through the PLT to the debug runtime's wrapper, which checks
-// its thread-local flag and calls the same libc function through a pointer.
-//
-// pthread_mutex_lock is interposed (it is in the database), unlock is not:
-// the pair costs a few ns, so the interposer's share is visible.
-void BM_MutexLockUnlock_Interposed(benchmark::State &State) {
-  for (auto _ : State) {
-    pthread_mutex_lock(&Mutex);
-    pthread_mutex_unlock(&Mutex);
-  }
-}
-BENCHMARK(BM_MutexLockUnlock_Interposed);
-
-void BM_MutexLockUnlock_LibcDirect(benchmark::State &State) {
-  auto *Lock = libcFunction<int(pthread_mutex_t *)>("pthread_mutex_lock");
-  benchmark::DoNotOptimize(Lock);
-  for (auto _ : State) {
-    Lock(&Mutex);
-    pthread_mutex_unlock(&Mutex);
-  }
-}
-BENCHMARK(BM_MutexLockUnlock_LibcDirect);
-
 pthread_spinlock_t Spin;
 
-// The cheapest interposed call there is: an uncontended spin lock.
-void BM_SpinLockUnlock_Interposed(benchmark::State &State) {
-  pthread_spin_init(&Spin, PTHREAD_PROCESS_PRIVATE);
-  for (auto _ : State) {
-    pthread_spin_lock(&Spin);
-    pthread_spin_unlock(&Spin);
-  }
-}
-BENCHMARK(BM_SpinLockUnlock_Interposed);
-
-void BM_SpinLockUnlock_LibcDirect(benchmark::State &State) {
-  pthread_spin_init(&Spin, PTHREAD_PROCESS_PRIVATE);
-  auto *Lock = libcFunction<int(pthread_spinlock_t *)>("pthread_spin_lock");
+// Lock and unlock, uncontended, outside any handler; the lock function is
+// either the program's (the debug runtime's interposer: it checks its
+// thread-local flag and calls libc's through a pointer) or libc's own,
+// taken from libc.so.6. Both are called through a pointer, so the two differ
+// only by the interposer. The unlock functions are not interposed.
+template <class T>
+void BM_LockUnlock(benchmark::State &State, int (*Lock)(T *),
+                   int (*Unlock)(T *), T *Obj) {
   benchmark::DoNotOptimize(Lock);
   for (auto _ : State) {
-    Lock(&Spin);
-    pthread_spin_unlock(&Spin);
+    Lock(Obj);
+    Unlock(Obj);
   }
 }
-BENCHMARK(BM_SpinLockUnlock_LibcDirect);
+
+using MutexFn = int(pthread_mutex_t *);
+using SpinFn = int(pthread_spinlock_t *);
+BENCHMARK_CAPTURE(BM_LockUnlock, MutexInterposed, &pthread_mutex_lock,
+                  &pthread_mutex_unlock, &Mutex);
+BENCHMARK_CAPTURE(BM_LockUnlock, MutexLibcDirect,
+                  libcFunction<MutexFn>("pthread_mutex_lock"),
+                  &pthread_mutex_unlock, &Mutex);
+// The cheapest interposed call there is: an uncontended spin lock.
+BENCHMARK_CAPTURE(BM_LockUnlock, SpinInterposed, &pthread_spin_lock,
+                  &pthread_spin_unlock, &Spin);
+BENCHMARK_CAPTURE(BM_LockUnlock, SpinLibcDirect,
+                  libcFunction<SpinFn>("pthread_spin_lock"),
+                  &pthread_spin_unlock, &Spin);
 
 void dummyHandler() {}
 
@@ -91,4 +74,10 @@ BENCHMARK(BM_Dispatch);
 
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int Argc, char **Argv) {
+  pthread_spin_init(&Spin, PTHREAD_PROCESS_PRIVATE);
+  benchmark::Initialize(&Argc, Argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

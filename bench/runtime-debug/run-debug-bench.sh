@@ -2,8 +2,9 @@
 # Cost of the runtime debug mode, measured side by side in one run:
 #  1. echo throughput (64-byte messages, 1 and 100 connections, the runtime's
 #     echo server and client from bench/runtime): the server linked with the
-#     plain runtime, with the debug runtime and all detectors on, and with the
-#     debug runtime and EVGUARD_DETECT=none; rounds interleaved, median.
+#     plain runtime, with the debug runtime and all detectors on (default
+#     settings, and with EVGUARD_FAULT_GATE_US=0), and with the debug runtime
+#     and EVGUARD_DETECT=none; rounds interleaved, median.
 #     Besides round trips/s it reports the server's CPU time per round trip
 #     (all its threads, from /proc/PID/task/*/schedstat), which a machine
 #     shared with other jobs disturbs far less than throughput;
@@ -31,11 +32,13 @@ server_pid=
 cleanup() { if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; server_pid=; }
 trap cleanup EXIT
 
-# start_server BINARY PORT DETECT: starts it and waits for its "ready" line.
+# start_server BINARY PORT SETTINGS: starts it with the EVGUARD_* settings
+# (comma-separated VAR=VALUE, or -) and waits for its "ready" line.
 start_server() {
   local out; out=$(mktemp)
-  if [[ $3 == - ]]; then "$1" "$2" >"$out" 2>&1 &
-  else EVGUARD_DETECT=$3 "$1" "$2" >"$out" 2>&1 & fi
+  local settings=()
+  [[ $3 == - ]] || IFS=, read -r -a settings <<<"$3"
+  env "${settings[@]}" "$1" "$2" >"$out" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
     if grep -q ready "$out"; then rm -f "$out"; return 0; fi
@@ -45,8 +48,9 @@ start_server() {
 }
 
 configs=("plain:$dbg/evguard-debug-bench-echo-plain:-"
-         "debug-all:$dbg/evguard-debug-bench-echo-debug:all"
-         "debug-none:$dbg/evguard-debug-bench-echo-debug:none")
+         "debug-all:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=all"
+         "all-exact:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=all,EVGUARD_FAULT_GATE_US=0"
+         "debug-none:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=none")
 # CPU time of every thread of the server so far, in ns.
 server_cpu_ns() {
   cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s}'
@@ -56,9 +60,9 @@ declare -A results cpu
 n=0
 for ((r = 0; r < rounds; r++)); do
   for cfg in "${configs[@]}"; do
-    IFS=: read -r name bin detect <<<"$cfg"
+    IFS=: read -r name bin settings <<<"$cfg"
     port=$((port_base + n)); n=$((n + 1))
-    start_server "$bin" "$port" "$detect"
+    start_server "$bin" "$port" "$settings"
     for c in 1 100; do
       before=$(server_cpu_ns)
       rate=$("$client" "$port" "$c" "$secs" 64)
@@ -72,33 +76,38 @@ for ((r = 0; r < rounds; r++)); do
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+minimum() { tr ' ' '\n' | grep -v '^$' | sort -n | head -1; }
 echo "echo round trips/s, 64-byte messages, median of $rounds rounds of ${secs}s"
 printf "%-12s %14s %14s\n" server "1 conn" "100 conns"
-declare -A med mcpu
+declare -A med mcpu lcpu
 for cfg in "${configs[@]}"; do
   name=${cfg%%:*}
   for c in 1 100; do
     med[$name,$c]=$(echo "${results[$name,$c]}" | median)
     mcpu[$name,$c]=$(echo "${cpu[$name,$c]}" | median)
+    lcpu[$name,$c]=$(echo "${cpu[$name,$c]}" | minimum)
   done
   printf "%-12s %14s %14s\n" "$name" "${med[$name,1]}" "${med[$name,100]}"
 done
-for name in debug-all debug-none; do
+for name in debug-all all-exact debug-none; do
   printf "plain/%-10s %9.3fx %13.3fx   (throughput slowdown; target <= 1.10x)\n" "$name" \
     "$(awk "BEGIN {print ${med[plain,1]} / ${med[$name,1]}}")" \
     "$(awk "BEGIN {print ${med[plain,100]} / ${med[$name,100]}}")"
 done
 echo
-echo "server CPU ns per round trip (median)"
-printf "%-12s %14s %14s\n" server "1 conn" "100 conns"
+echo "server CPU ns per round trip: median (min) of the rounds"
+printf "%-12s %20s %20s\n" server "1 conn" "100 conns"
 for cfg in "${configs[@]}"; do
   name=${cfg%%:*}
-  printf "%-12s %14s %14s\n" "$name" "${mcpu[$name,1]}" "${mcpu[$name,100]}"
+  printf "%-12s %12s (%5s) %12s (%5s)\n" "$name" "${mcpu[$name,1]}" "${lcpu[$name,1]}" \
+    "${mcpu[$name,100]}" "${lcpu[$name,100]}"
 done
-for name in debug-all debug-none; do
-  printf "%-10s/plain %9.3fx %13.3fx   (CPU cost ratio)\n" "$name" \
+for name in debug-all all-exact debug-none; do
+  printf "%-10s/plain %8.3fx (%5.3fx) %8.3fx (%5.3fx)   (CPU cost ratio)\n" "$name" \
     "$(awk "BEGIN {print ${mcpu[$name,1]} / ${mcpu[plain,1]}}")" \
-    "$(awk "BEGIN {print ${mcpu[$name,100]} / ${mcpu[plain,100]}}")"
+    "$(awk "BEGIN {print ${lcpu[$name,1]} / ${lcpu[plain,1]}}")" \
+    "$(awk "BEGIN {print ${mcpu[$name,100]} / ${mcpu[plain,100]}}")" \
+    "$(awk "BEGIN {print ${lcpu[$name,100]} / ${lcpu[plain,100]}}")"
 done
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -115,7 +115,11 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
       !parseIntVar(GetEnv, "EVGUARD_FAULT_MAJOR", 1, INT64_MAX, 1,
                    "use a whole number of major faults per dispatch >= 1, "
                    "e.g. 1",
-                   Out.FaultMajor, Err))
+                   Out.FaultMajor, Err) ||
+      !parseIntVar(GetEnv, "EVGUARD_FAULT_GATE_US", 0, 1000000, 1000,
+                   "use a whole number of microseconds >= 0, e.g. 10 (0 "
+                   "reads the fault counters after every dispatch)",
+                   Out.FaultGateNs, Err))
     return Err;
   if (const char *V = GetEnv("EVGUARD_REPORT")) {
     if (!*V)

@@ -21,6 +21,7 @@ struct Config {
   int64_t WaitMinNs = 1000000LL;
   int64_t FaultMinor = 64;
   int64_t FaultMajor = 1;
+  int64_t FaultGateNs = 10000; ///< Shorter dispatches are not read.
   std::string ReportPath; ///< EVGUARD_REPORT; empty: stderr only.
   std::string Symbolizer = "addr2line";
   int StallSignal = 0; ///< Real-time signal used to take stall backtraces.

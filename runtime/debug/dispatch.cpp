@@ -82,36 +82,47 @@ HandlerTotals *totalsFor(ThreadSlot &S, const void *Code,
   return nullptr;
 }
 
-/// Counters read at a dispatch's end serve as the next dispatch's start when
-/// it begins within this time: back-to-back dispatches then cost one
-/// getrusage each instead of two. Faults the loop's own code takes in that
-/// gap are counted to the next handler (the loop allocates nothing in
-/// steady state, so there are none in practice).
-constexpr int64_t FaultChainNs = 50000;
-
-void startFaults(ThreadState &St, int64_t Now) noexcept {
-  if (St.LastReadNs && Now - St.LastReadNs <= FaultChainNs) {
-    St.MinFlt0 = St.LastMinFlt;
-    St.MajFlt0 = St.LastMajFlt;
-    return;
-  }
-  readFaults(St.MinFlt0, St.MajFlt0);
+// getrusage is one system call (~400 ns here), the detectors' main cost per
+// dispatch. Two savings, both documented in docs/runtime.md:
+//  - chaining: the counters last read (at a dispatch's end, or at a start)
+//    serve as the next dispatch's start when they are recent, so
+//    back-to-back dispatches need no read at their start;
+//  - the gate (EVGUARD_FAULT_GATE_US, default 10 us): a dispatch shorter
+//    than that cannot hold a threshold's worth of faults (64 minor faults
+//    or one major fault take longer), so its end is not read either; its
+//    faults are counted with the next dispatch that is read.
+// With the gate at 0 every dispatch is read at its end and chaining only
+// spans 50 us; with the gate on it spans up to 200 us, so a reported
+// dispatch may carry the faults of the short dispatches just before it.
+int64_t chainNs() noexcept {
+  return config().FaultGateNs ? 200000 : 50000;
 }
 
-void checkFaults(ThreadState &St, ThreadSlot *Slot) noexcept {
+void startFaults(ThreadState &St, int64_t Now) noexcept {
+  if (!St.LastReadNs || Now - St.LastReadNs > chainNs()) {
+    readFaults(St.LastMinFlt, St.LastMajFlt);
+    St.LastReadNs = Now;
+  }
+  St.MinFlt0 = St.LastMinFlt;
+  St.MajFlt0 = St.LastMajFlt;
+}
+
+void checkFaults(ThreadState &St, ThreadSlot *Slot, int64_t Now) noexcept {
+  HandlerTotals *T = Slot ? totalsFor(*Slot, St.Code, St.Label) : nullptr;
+  if (T)
+    ++T->Dispatches;
+  if (Now - St.StartNs < config().FaultGateNs)
+    return;
   int64_t Minor, Major;
   readFaults(Minor, Major);
-  St.LastReadNs = monotonicNs();
+  St.LastReadNs = Now;
   St.LastMinFlt = Minor;
   St.LastMajFlt = Major;
   Minor -= St.MinFlt0;
   Major -= St.MajFlt0;
-  if (Slot) {
-    if (HandlerTotals *T = totalsFor(*Slot, St.Code, St.Label)) {
-      ++T->Dispatches;
-      T->Minor += Minor;
-      T->Major += Major;
-    }
+  if (T) {
+    T->Minor += Minor;
+    T->Major += Major;
   }
   const Config &C = config();
   if (Minor < C.FaultMinor && Major < C.FaultMajor)
@@ -226,6 +237,7 @@ void dispatch_begin(const DispatchTarget &Target) noexcept {
     else if (__builtin_expect(C.Stall && !watchdogRunning(), 0))
       startWatchdog(); // In the child of a fork.
     int64_t Now = monotonicNs();
+    S.StartNs = Now;
     if (ThreadSlot *Slot = S.Slot) {
       Slot->Code.store(Target.code, std::memory_order_relaxed);
       Slot->Label.store(Target.label, std::memory_order_relaxed);
@@ -256,12 +268,12 @@ void dispatch_end() noexcept {
   if (Slot && (C.Stall || C.Faults))
     Slot->Seq.store(S.Seq + 1, std::memory_order_release);
   int Saved = errno;
+  int64_t Now = C.Faults || C.Stall ? monotonicNs() : 0;
   if (C.Faults)
-    checkFaults(S, Slot);
+    checkFaults(S, Slot, Now);
   if (C.Stall && Slot &&
       Slot->FlaggedSeq.load(std::memory_order_acquire) == S.Seq)
-    reportStall(*Slot, S.Seq,
-                monotonicNs() - Slot->StartNs.load(std::memory_order_relaxed));
+    reportStall(*Slot, S.Seq, Now - S.StartNs);
   errno = Saved;
   S.Code = nullptr;
   S.Label = nullptr;

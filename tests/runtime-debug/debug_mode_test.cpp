@@ -273,13 +273,23 @@ TEST(BlockingCall, AbortModeAbortsAndStillWritesTheReport) {
 // --- Page faults ----------------------------------------------------------------
 
 TEST(PageFaults, FreshAnonymousMemoryIsReported) {
-  Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"}});
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(O.Err, "page faults in a handler")) << O.Err;
-  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::faultHandler"))
-      << O.Err;
-  // The per-handler totals at exit.
-  EXPECT_TRUE(contains(O.Err, "page faults per handler")) << O.Err;
+  // With the default gate and with every dispatch read (gate 0).
+  for (const char *Gate : {"10", "0"}) {
+    Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"},
+                                    {"EVGUARD_FAULT_GATE_US", Gate}});
+    EXPECT_OK_EXIT(O);
+    EXPECT_TRUE(contains(O.Err, "page faults in a handler")) << O.Err;
+    EXPECT_TRUE(
+        contains(O.Err, "handler: (anonymous namespace)::faultHandler"))
+        << O.Err;
+    // 64 MiB of 4 KiB pages (no huge pages), each touched once: at least
+    // 16384 first-touch faults.
+    size_t At = O.Err.find(" major, ");
+    ASSERT_NE(At, std::string::npos) << O.Err;
+    EXPECT_GE(std::atol(O.Err.c_str() + At + 8), 16384) << O.Err;
+    // The per-handler totals at exit.
+    EXPECT_TRUE(contains(O.Err, "page faults per handler")) << O.Err;
+  }
 }
 
 TEST(PageFaults, ThresholdIsConfigurable) {

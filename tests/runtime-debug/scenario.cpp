@@ -115,6 +115,8 @@ void faultHandler(evguard::TimerId) {
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (P == MAP_FAILED)
     std::exit(3);
+  // One fault per 4 KiB page, whatever the transparent-huge-page setting.
+  madvise(P, Size, MADV_NOHUGEPAGE);
   for (size_t I = 0; I < Size; I += 4096)
     static_cast<volatile char *>(P)[I] = 1;
   munmap(P, Size);
