@@ -10,11 +10,16 @@
 using namespace evguard;
 
 static constexpr std::pair<Category, llvm::StringLiteral> CategoryNames[] = {
-    {Category::Sleep, "sleep"},         {Category::Lock, "lock"},
-    {Category::Wait, "wait"},           {Category::DiskIO, "disk-io"},
-    {Category::NetworkIO, "network-io"}, {Category::DNS, "dns"},
-    {Category::Process, "process"},     {Category::IPC, "ipc"},
-    {Category::PageFault, "page-fault"}, {Category::Other, "other"},
+    {Category::Sleep, "sleep"},
+    {Category::Lock, "lock"},
+    {Category::Wait, "wait"},
+    {Category::DiskIO, "disk-io"},
+    {Category::NetworkIO, "network-io"},
+    {Category::DNS, "dns"},
+    {Category::Process, "process"},
+    {Category::IPC, "ipc"},
+    {Category::PageFault, "page-fault"},
+    {Category::Other, "other"},
 };
 
 llvm::StringRef evguard::categoryName(Category C) {
@@ -33,10 +38,9 @@ std::optional<Category> evguard::parseCategory(llvm::StringRef Name) {
 
 llvm::ArrayRef<Category> evguard::allCategories() {
   static const Category All[] = {
-      Category::Sleep,  Category::Lock,      Category::Wait,
-      Category::DiskIO, Category::NetworkIO, Category::DNS,
-      Category::Process, Category::IPC,      Category::PageFault,
-      Category::Other};
+      Category::Sleep,     Category::Lock, Category::Wait,    Category::DiskIO,
+      Category::NetworkIO, Category::DNS,  Category::Process, Category::IPC,
+      Category::PageFault, Category::Other};
   return All;
 }
 
@@ -292,8 +296,8 @@ static OrderedJson entryJson(const FunctionEntry &E) {
 std::string AnnotationDatabase::toJson() const {
   OrderedJson Root;
   Root["format"] = 1;
-  Root["description"] = "evguard's merged annotation database, from: " +
-                        llvm::join(Files, ", ");
+  Root["description"] =
+      "evguard's merged annotation database, from: " + llvm::join(Files, ", ");
   Root["functions"] = OrderedJson::array();
   for (const FunctionEntry &E : Functions)
     Root["functions"].push_back(entryJson(E));
@@ -306,6 +310,5 @@ std::string AnnotationDatabase::toJson() const {
     Root["handler_fields"].push_back(std::move(J));
   }
   // replace: a note with invalid UTF-8 must not make printing throw.
-  return Root.dump(2, ' ', false, OrderedJson::error_handler_t::replace) +
-         "\n";
+  return Root.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }

@@ -25,8 +25,7 @@ std::string evguard::defaultDatabaseDir() {
   if (!Exe.empty()) {
     // <prefix>/bin/evguard -> <prefix>/share/evguard/annotations
     llvm::SmallString<256> Installed(llvm::sys::path::parent_path(Exe));
-    llvm::sys::path::append(Installed, "..", "share", "evguard",
-                            "annotations");
+    llvm::sys::path::append(Installed, "..", "share", "evguard", "annotations");
     llvm::sys::path::remove_dots(Installed, /*remove_dot_dot=*/true);
     if (llvm::sys::fs::is_directory(Installed))
       return std::string(Installed);

@@ -5,8 +5,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 using namespace evguard;
 using Json = nlohmann::ordered_json;
@@ -27,17 +27,17 @@ constexpr int SupportedFormat = 1;
 const char *const TopKeys[] = {"$schema",        "format",
                                "description",    "functions",
                                "handler_fields", "remove_handler_fields"};
-const char *const EntryKeys[] = {
-    "name",    "class",       "params",   "blocking", "may_fault",
-    "registers_handler", "offloads", "nonblocking", "opens_file", "remove",
-    "note", "origin"};
+const char *const EntryKeys[] = {"name",     "class",       "params",
+                                 "blocking", "may_fault",   "registers_handler",
+                                 "offloads", "nonblocking", "opens_file",
+                                 "remove",   "note",        "origin"};
 /// What a removal may carry besides "remove" itself.
-const char *const RemoveKeys[] = {"name", "class", "params", "remove", "note",
-                                  "origin"};
+const char *const RemoveKeys[] = {"name",   "class", "params",
+                                  "remove", "note",  "origin"};
 const char *const BlockingKeys[] = {"category", "reason", "unless"};
 const char *const FaultKeys[] = {"reason"};
-const char *const ConditionKeys[] = {"arg",      "equals",  "has_flag",
-                                     "value",    "non_null", "not_regular_file"};
+const char *const ConditionKeys[] = {"arg",   "equals",   "has_flag",
+                                     "value", "non_null", "not_regular_file"};
 const char *const HandlerFieldKeys[] = {"record", "field", "note", "origin"};
 
 const char *const ConditionForms =
@@ -111,10 +111,9 @@ private:
                                              llvm::StringRef Hint);
   llvm::Expected<int64_t> integer(const std::string &Pointer, const Json &V,
                                   llvm::StringRef What);
-  llvm::Expected<unsigned> index(const std::string &Pointer, const Json &V,
-                                 llvm::StringRef What,
-                                 const std::optional<std::vector<std::string>>
-                                     &Params);
+  llvm::Expected<unsigned>
+  index(const std::string &Pointer, const Json &V, llvm::StringRef What,
+        const std::optional<std::vector<std::string>> &Params);
 
   llvm::Error parseFormat(const Json &Root);
   llvm::Error parseFunction(const std::string &Pointer, const Json &V,
@@ -168,12 +167,11 @@ FileParser::index(const std::string &Pointer, const Json &V,
                   const std::optional<std::vector<std::string>> &Params) {
   if (!V.is_number_integer())
     return wrongType(Pointer, V, What, "an integer");
-  bool Negative = V.is_number_integer() && !V.is_number_unsigned() &&
-                  V.get<int64_t>() < 0;
+  bool Negative =
+      V.is_number_integer() && !V.is_number_unsigned() && V.get<int64_t>() < 0;
   if (Negative || V.get<uint64_t>() > MaxIndex)
     return databaseError(
-        at(Pointer),
-        llvm::formatv("{0} {1} is out of range", What, V.dump()),
+        at(Pointer), llvm::formatv("{0} {1} is out of range", What, V.dump()),
         llvm::formatv("indices are 0-based, do not count `this`, and lie in "
                       "0..{0}",
                       MaxIndex));
@@ -192,9 +190,9 @@ FileParser::index(const std::string &Pointer, const Json &V,
 llvm::Error FileParser::parseFormat(const Json &Root) {
   auto It = Root.find("format");
   if (It == Root.end())
-    return databaseError(at(""), "the file has no 'format'",
-                         llvm::formatv("add \"format\": {0} at the top level",
-                                       SupportedFormat));
+    return databaseError(
+        at(""), "the file has no 'format'",
+        llvm::formatv("add \"format\": {0} at the top level", SupportedFormat));
   auto Version = integer("/format", *It, "'format'");
   if (!Version)
     return Version.takeError();
@@ -258,9 +256,9 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
   for (const auto &Item : V.items()) {
     if (llvm::is_contained(ConditionKeys, llvm::StringRef(Item.key())))
       continue;
-    return databaseError(
-        atKey(Pointer + "/" + jsonPointerToken(Item.key())),
-        llvm::formatv("unknown condition '{0}'", Item.key()), ConditionForms);
+    return databaseError(atKey(Pointer + "/" + jsonPointerToken(Item.key())),
+                         llvm::formatv("unknown condition '{0}'", Item.key()),
+                         ConditionForms);
   }
   auto ArgIt = V.find("arg");
   if (ArgIt == V.end())
@@ -304,8 +302,7 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
     C.K = Kind;
     return llvm::Error::success();
   }
-  auto Flag = nonEmptyString(Pointer + "/has_flag", V["has_flag"],
-                             "'has_flag'",
+  auto Flag = nonEmptyString(Pointer + "/has_flag", V["has_flag"], "'has_flag'",
                              "name the flag as the headers spell it "
                              "(\"MSG_DONTWAIT\")");
   if (!Flag)
@@ -313,8 +310,7 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
   auto ValueIt = V.find("value");
   if (ValueIt == V.end())
     return databaseError(
-        at(Pointer),
-        llvm::formatv("flag '{0}' has no 'value'", *Flag),
+        at(Pointer), llvm::formatv("flag '{0}' has no 'value'", *Flag),
         "add \"value\": the flag's integer value on Linux x86-64");
   auto Value = integer(Pointer + "/value", *ValueIt, "'value'");
   if (!Value)
@@ -331,8 +327,8 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
   return llvm::Error::success();
 }
 
-llvm::Error FileParser::parseBlocking(const std::string &Pointer,
-                                      const Json &V, FunctionEntry &E) {
+llvm::Error FileParser::parseBlocking(const std::string &Pointer, const Json &V,
+                                      FunctionEntry &E) {
   if (auto Err = requireObject(Pointer, V, "'blocking'"))
     return Err;
   if (auto Err = checkKeys(Pointer, V, "'blocking'", BlockingKeys))
@@ -346,10 +342,10 @@ llvm::Error FileParser::parseBlocking(const std::string &Pointer,
     return wrongType(Pointer + "/category", *CatIt, "'category'", "a string");
   std::optional<Category> Cat = parseCategory(CatIt->get<std::string>());
   if (!Cat)
-    return databaseError(at(Pointer + "/category"),
-                         llvm::formatv("unknown category '{0}'",
-                                       CatIt->get<std::string>()),
-                         "use one of " + categoryList());
+    return databaseError(
+        at(Pointer + "/category"),
+        llvm::formatv("unknown category '{0}'", CatIt->get<std::string>()),
+        "use one of " + categoryList());
   B.Cat = *Cat;
   auto ReasonIt = V.find("reason");
   if (ReasonIt == V.end())
@@ -376,12 +372,12 @@ llvm::Error FileParser::parseBlocking(const std::string &Pointer,
   return llvm::Error::success();
 }
 
-llvm::Error FileParser::parseIndices(const std::string &Pointer,
-                                     const Json &V, const FunctionEntry &E,
+llvm::Error FileParser::parseIndices(const std::string &Pointer, const Json &V,
+                                     const FunctionEntry &E,
                                      std::vector<unsigned> &Out) {
   if (!V.is_array())
-    return wrongType(Pointer, V, "'" + Pointer.substr(Pointer.rfind('/') + 1) +
-                                     "'",
+    return wrongType(Pointer, V,
+                     "'" + Pointer.substr(Pointer.rfind('/') + 1) + "'",
                      "an array of parameter indices");
   for (size_t I = 0; I < V.size(); ++I) {
     auto Index = index(Pointer + "/" + std::to_string(I), V[I],
@@ -395,8 +391,8 @@ llvm::Error FileParser::parseIndices(const std::string &Pointer,
   return llvm::Error::success();
 }
 
-llvm::Error FileParser::parseFunction(const std::string &Pointer,
-                                      const Json &V, ParsedFile &Out) {
+llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
+                                      ParsedFile &Out) {
   if (auto Err = requireObject(Pointer, V, "a function entry"))
     return Err;
   if (auto Err = checkKeys(Pointer, V, "a function entry", EntryKeys))
@@ -492,8 +488,8 @@ llvm::Error FileParser::parseHandlerFields(const std::string &Pointer,
       return Err;
     HandlerField H;
     H.From = at(P);
-    for (auto [Key, Member] : {std::pair{"record", &H.Record},
-                               std::pair{"field", &H.Field}}) {
+    for (auto [Key, Member] :
+         {std::pair{"record", &H.Record}, std::pair{"field", &H.Field}}) {
       if (!Item.contains(Key))
         return databaseError(at(P),
                              llvm::formatv("a handler field has no '{0}'", Key),
@@ -524,8 +520,7 @@ llvm::Expected<ParsedFile> FileParser::parse(const Json &Root) {
     return std::move(Err);
   if (auto Err = parseFormat(Root))
     return std::move(Err);
-  if (auto It = Root.find("description");
-      It != Root.end() && !It->is_string())
+  if (auto It = Root.find("description"); It != Root.end() && !It->is_string())
     return wrongType("/description", *It, "'description'", "a string");
   ParsedFile Out;
   if (auto It = Root.find("functions"); It != Root.end()) {
@@ -538,8 +533,8 @@ llvm::Expected<ParsedFile> FileParser::parse(const Json &Root) {
         return std::move(Err);
   }
   if (auto It = Root.find("handler_fields"); It != Root.end())
-    if (auto Err = parseHandlerFields("/handler_fields", *It,
-                                      Out.HandlerFields))
+    if (auto Err =
+            parseHandlerFields("/handler_fields", *It, Out.HandlerFields))
       return std::move(Err);
   if (auto It = Root.find("remove_handler_fields"); It != Root.end())
     if (auto Err = parseHandlerFields("/remove_handler_fields", *It,

@@ -16,8 +16,7 @@ void load(AnnotationDatabase &DB, llvm::StringRef Text,
 }
 
 FunctionKey key(std::string Name, std::string Class = "",
-                std::string Template = "",
-                std::vector<std::string> Params = {},
+                std::string Template = "", std::vector<std::string> Params = {},
                 std::vector<std::string> Canonical = {}) {
   FunctionKey K;
   K.Name = std::move(Name);
@@ -97,7 +96,9 @@ TEST(Merge, DifferentNarrowingsCoexist) {
 TEST(Merge, Remove) {
   AnnotationDatabase DB;
   load(DB, Base);
-  load(DB, R"({ "format": 1, "functions": [ { "name": "poll", "remove": true } ] })");
+  load(
+      DB,
+      R"({ "format": 1, "functions": [ { "name": "poll", "remove": true } ] })");
   EXPECT_EQ(DB.lookup(key("poll")), nullptr);
   EXPECT_FALSE(DB.mentions("poll"));
   EXPECT_TRUE(DB.mentions("recv"));
@@ -160,9 +161,9 @@ TEST(Lookup, Specificity) {
   EXPECT_EQ(chosen(DB, key("N::C::f", "N::C<int>", "N::C", {"T &", "int"})),
             "class+params");
   // The canonical spelling matches too.
-  EXPECT_EQ(chosen(DB, key("N::C::f", "", "", {"U &", "size_t"},
-                           {"T &", "int"})),
-            "params");
+  EXPECT_EQ(
+      chosen(DB, key("N::C::f", "", "", {"U &", "size_t"}, {"T &", "int"})),
+      "params");
   // Different arity: params do not match.
   EXPECT_EQ(chosen(DB, key("N::C::f", "", "", {"T &"})), "bare");
   EXPECT_EQ(DB.lookup(key("N::C::g")), nullptr);

@@ -177,8 +177,9 @@ int main(int Argc, const char **Argv) {
   KeyMap Keys;
   Factory F(Keys);
   if (Tool.run(&F) != 0) {
-    llvm::errs() << TU << ": error: the headers did not parse; see the "
-                        "diagnostics above\n";
+    llvm::errs() << TU
+                 << ": error: the headers did not parse; see the "
+                    "diagnostics above\n";
     return 2;
   }
 
@@ -211,7 +212,7 @@ int main(int Argc, const char **Argv) {
                               : "")
                  << ": " << Problem << " in " << TU << "\n";
   }
-  llvm::outs() << DatabasePath << ": " << DB.functions().size()
-               << " entries, " << Unmatched << " unmatched\n";
+  llvm::outs() << DatabasePath << ": " << DB.functions().size() << " entries, "
+               << Unmatched << " unmatched\n";
   return Unmatched ? 1 : 0;
 }

@@ -21,7 +21,8 @@ std::string errorOf(llvm::StringRef Text, AnnotationDatabase *DB = nullptr) {
 void expectError(llvm::StringRef Text, llvm::StringRef Where,
                  llvm::StringRef Mentions) {
   std::string Msg = errorOf(Text);
-  EXPECT_TRUE(llvm::StringRef(Msg).starts_with(("t.json:" + Where + ": error: ").str()))
+  EXPECT_TRUE(
+      llvm::StringRef(Msg).starts_with(("t.json:" + Where + ": error: ").str()))
       << Msg;
   EXPECT_NE(Msg.find(Mentions.str()), std::string::npos) << Msg;
   // Every message also says what to do, after a "; ".
@@ -29,8 +30,9 @@ void expectError(llvm::StringRef Text, llvm::StringRef Where,
 }
 
 TEST(Loader, MalformedJson) {
-  expectError("{\n  \"format\": 1,\n  \"functions\": [ { \"name\": \"poll\", } ]\n}",
-              "3:36", "malformed JSON");
+  expectError(
+      "{\n  \"format\": 1,\n  \"functions\": [ { \"name\": \"poll\", } ]\n}",
+      "3:36", "malformed JSON");
 }
 
 TEST(Loader, ByteOrderMarkKeepsPositions) {

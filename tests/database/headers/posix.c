@@ -38,6 +38,7 @@
 #include <sys/xattr.h>
 #include <syslog.h>
 #include <termios.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
