@@ -131,8 +131,8 @@ def probe_declared(names, args):
         lines.append("#endif")
     with open(src, "w") as f:
         f.write("\n".join(lines) + "\n")
-    res = run([args.cxx] + args.flags + ["-I", args.include, "-fsyntax-only",
-                                         "-fmax-errors=0", src])
+    no_limit = "-ferror-limit=0" if "clang" in os.path.basename(args.cxx) else "-fmax-errors=0"
+    res = run([args.cxx] + args.flags + ["-I", args.include, "-fsyntax-only", no_limit, src])
     bad = set()
     for m in re.finditer(r"probe_decl\.cpp:(\d+):(?:\d+:)? (?:fatal )?error", res.stderr):
         ln = int(m.group(1))
@@ -204,6 +204,11 @@ def conditions(entry, arity, extras):
             exprs.append("argHasFlag(%s, %dULL) /* %s */" % (var, int(c["value"]), c["has_flag"]))
         elif c.get("non_null") is True:
             exprs.append("argNonNull(%s)" % var)
+        elif c.get("not_regular_file") is True:
+            # The static checker's stand-in for "one of the loop's
+            # non-blocking descriptors"; at run time the real descriptor is
+            # checked for exactly that.
+            exprs.append("argNonBlockingFd(%s)" % var)
         else:
             return None, "unknown condition %r" % c
     return exprs, None

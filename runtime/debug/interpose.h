@@ -135,6 +135,17 @@ Ret<F> callTimed(const CallSpec &Spec, F *RealFn, A... Args) {
   }
 }
 
+/// The database's `not_regular_file` condition. Statically it means "a
+/// descriptor not known to be a regular file, trusted to be one of the
+/// loop's non-blocking descriptors"; at run time that trust is checked: the
+/// descriptor must not be a file and must have O_NONBLOCK.
+template <class T> bool argNonBlockingFd(T V) noexcept {
+  if constexpr (std::is_integral_v<T>)
+    return fdIsNonBlocking(static_cast<int>(V));
+  else
+    return false;
+}
+
 template <class T> bool firstArgIsNonBlockingFd(T V) noexcept {
   if constexpr (std::is_same_v<T, int>)
     return fdIsNonBlocking(V);

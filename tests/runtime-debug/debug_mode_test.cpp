@@ -179,6 +179,10 @@ TEST(BlockingCall, FsyncInHandler) {
   EXPECT_TRUE(contains(O.Err, "blocking call in a handler: fsync (disk-io)"))
       << O.Err;
   EXPECT_TRUE(contains(O.Err, "is a regular file")) << O.Err;
+  // write(2) to the file too: the database's not_regular_file condition is
+  // false for a regular file.
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: write (disk-io)"))
+      << O.Err;
   EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::fsyncHandler"))
       << O.Err;
 }
@@ -201,6 +205,17 @@ TEST(BlockingCall, ContendedMutexInHandler) {
       << O.Err;
   EXPECT_TRUE(contains(O.Err, "held by someone else")) << O.Err;
   EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::mutexHandler"))
+      << O.Err;
+}
+
+TEST(BlockingCall, IoOnABlockingSocketIsReported) {
+  Outcome O = scenario("blocking-socket", BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: read (disk-io)"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "is a socket in blocking mode")) << O.Err;
+  // The peer's write is on a blocking socket too.
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: write (disk-io)"))
       << O.Err;
 }
 

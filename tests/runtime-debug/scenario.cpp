@@ -109,6 +109,19 @@ void conditionsHandler(evguard::TimerId) {
   close(Fds[1]);
 }
 
+/// Reads from a blocking socket (data is there, so it returns at once): the
+/// descriptor could block, which is what `did` reports for I/O.
+void blockingSocketHandler(evguard::TimerId) {
+  int Fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, Fds) != 0 || write(Fds[1], "x", 1) != 1)
+    std::exit(3);
+  char C;
+  if (read(Fds[0], &C, 1) != 1)
+    std::exit(3);
+  close(Fds[0]);
+  close(Fds[1]);
+}
+
 void faultHandler(evguard::TimerId) {
   const size_t Size = 64u << 20;
   void *P = mmap(nullptr, Size, PROT_READ | PROT_WRITE,
@@ -199,7 +212,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
-               "conditions faults busy sleepy stuck healthy offloaded thread "
+               "conditions blocking-socket faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term\n");
   return 2;
 }
@@ -221,7 +234,7 @@ int main(int Argc, char **Argv) {
       {"uncontended", uncontendedHandler}, {"allowed", allowedHandler},
       {"conditions", conditionsHandler},   {"faults", faultHandler},
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
-      {"stuck", stuckHandler},
+      {"stuck", stuckHandler},           {"blocking-socket", blockingSocketHandler},
   };
   for (const Entry &E : Handlers)
     if (S == E.Name)
