@@ -35,16 +35,16 @@ inline void parse_args(int argc, char **argv, long &count, int &rounds,
 /// One table row: the evguard time, the libuv time, and libuv/evguard (> 1
 /// means evguard is faster).
 inline void print_row(const char *what, double evguard_s, double libuv_s) {
-  std::printf("| %-44s | %10.1f | %10.1f | %6.2fx |\n", what, evguard_s * 1e3,
+  std::printf("| %-52s | %10.1f | %10.1f | %6.2fx |\n", what, evguard_s * 1e3,
               libuv_s * 1e3, libuv_s / evguard_s);
 }
 
 inline void print_header(const char *title, long count, int rounds) {
   std::printf("%s: %ld operations, median of %d interleaved rounds\n\n", title,
               count, rounds);
-  std::printf("| %-44s | %10s | %10s | %7s |\n", "case", "evguard ms",
+  std::printf("| %-52s | %10s | %10s | %7s |\n", "case", "evguard ms",
               "libuv ms", "speedup");
-  std::printf("|%s|%s|%s|%s|\n", std::string(46, '-').c_str(),
+  std::printf("|%s|%s|%s|%s|\n", std::string(54, '-').c_str(),
               std::string(12, '-').c_str(), std::string(12, '-').c_str(),
               std::string(9, '-').c_str());
 }

@@ -14,7 +14,7 @@ namespace evguard::detail {
 std::error_code last_error() noexcept { return errno_code(errno); }
 
 LoopImpl::LoopImpl(const LoopOptions &options)
-    : options_(options), posts_(options.post_queue) {
+    : options_(options) {
   sigemptyset(&signal_mask_);
 }
 
@@ -45,6 +45,7 @@ std::error_code LoopImpl::init() {
 
 LoopImpl::~LoopImpl() {
   pool_.reset(); // joins the workers before the post queue goes away
+  drop_posts();
   for (int sig = 1; sig < NSIG; ++sig)
     if (signal_slot_[sig])
       release_signal(signal_slot_[sig] - 1);
@@ -123,11 +124,8 @@ std::error_code LoopImpl::run_once(std::int64_t timeout_ns) {
   // The checks that make post() wakeups reliable (see wake()).
   if (stop_requested_.load(std::memory_order_seq_cst))
     timeout_ns = 0;
-  else if (overflow_nonempty_.load(std::memory_order_seq_cst))
-    wake(); // spilled posts: have the eventfd bring us to drain them
-  else if (posts_.has_reservations() &&
-           (timeout_ns < 0 || timeout_ns > kReservationRecheckNs))
-    timeout_ns = kReservationRecheckNs;
+  else if (posts_pending())
+    wake(); // have the eventfd bring us to them at once
 
   int max = static_cast<int>(options_.events_per_wait ? options_.events_per_wait : 1);
   int n = wait_for_events(epfd_, events_.get(), max, timeout_ns);

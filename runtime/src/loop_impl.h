@@ -7,7 +7,7 @@
 #include "evguard/loop.h"
 
 #include "dispatch_hooks.h"
-#include "mpmc_ring.h"
+#include "post_node_pool.h"
 #include "slot_table.h"
 #include "timer_heap.h"
 
@@ -16,7 +16,6 @@
 #include <csignal>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <sys/epoll.h>
 #include <vector>
 
@@ -50,11 +49,6 @@ struct SignalWatcher {
   bool was_blocked = false;
 };
 
-struct PostCell {
-  Task fn;
-  const char *label = nullptr;
-  bool offload_done = false; // completes an offload: counts down in-flight
-};
 
 class LoopImpl {
 public:
@@ -105,17 +99,14 @@ public:
   // epoll tokens of the loop's own fds (generation 0 never names a watcher).
   static constexpr std::uint64_t kWakeToken = 0;
   static constexpr std::uint64_t kSignalToken = 1;
-  // A post reserved but not yet published when the loop is about to sleep
-  // may come without a wakeup (its producer saw the previous one pending):
-  // sleep at most this long before looking again.
-  static constexpr std::int64_t kReservationRecheckNs = 50'000;
+
 
 private:
   explicit LoopImpl(const LoopOptions &options);
   std::error_code init();
   void release_timer(std::uint32_t slot);
   void release_signal(std::uint32_t slot);
-  void drain_overflow();
+  void drop_posts() noexcept;
   /// Marks the running handler, so a close of it from inside defers cleanup.
   bool closing_running(HandlerKind kind, std::uint32_t slot) noexcept;
   /// Runs a watcher's, timer's or signal's handler; true if it closed itself
@@ -148,11 +139,8 @@ private:
 
   alignas(64) std::atomic<bool> wake_pending_{false};
   std::atomic<bool> stop_requested_{false};
-  MpmcRing<PostCell> posts_;
-  std::mutex overflow_mutex_;
-  std::atomic<bool> overflow_nonempty_{false};
-  std::vector<PostCell> overflow_;
-  std::vector<PostCell> overflow_batch_;
+  std::atomic<PostNode *> incoming_{nullptr}; // newest first
+  PostNode *batch_ = nullptr; // taken from incoming_, oldest first
 
   std::size_t offloads_in_flight_ = 0;
   std::unique_ptr<WorkerPool> pool_; // last: joined before the rest dies

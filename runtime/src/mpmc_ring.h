@@ -30,11 +30,7 @@ public:
       std::size_t seq = cell.seq.load(std::memory_order_acquire);
       auto diff = static_cast<std::ptrdiff_t>(seq - pos);
       if (diff == 0) {
-        // seq_cst: the reservation is what a consumer about to sleep
-        // checks (see has_reservations), so it must be ordered before the
-        // producer's later check of the consumer's "wakeup pending" flag.
         if (tail_.compare_exchange_weak(pos, pos + 1,
-                                        std::memory_order_seq_cst,
                                         std::memory_order_relaxed)) {
           cell.value = std::move(value);
           cell.seq.store(pos + 1, std::memory_order_release);
@@ -68,34 +64,6 @@ public:
         pos = head_.load(std::memory_order_relaxed);
       }
     }
-  }
-
-  /// For a queue with one consumer thread: calls `f(value)` on the oldest
-  /// value in place (no move out), then frees its cell. False when empty.
-  template <class F> bool consume_single(F &&f) {
-    std::size_t pos = head_.load(std::memory_order_relaxed);
-    Cell &cell = cells_[pos & mask_];
-    if (cell.seq.load(std::memory_order_acquire) != pos + 1)
-      return false;
-    // Free the cell even if f throws, so the queue stays consistent.
-    struct Release {
-      Cell &cell;
-      std::atomic<std::size_t> &head;
-      std::size_t pos, next_lap;
-      ~Release() {
-        cell.seq.store(next_lap, std::memory_order_release);
-        head.store(pos + 1, std::memory_order_relaxed);
-      }
-    } release{cell, head_, pos, pos + mask_ + 1};
-    f(cell.value);
-    return true;
-  }
-
-  /// For the single consumer: true if any slot is reserved by a producer
-  /// and not yet consumed (published or still being written).
-  bool has_reservations() const noexcept {
-    return tail_.load(std::memory_order_seq_cst) !=
-           head_.load(std::memory_order_relaxed);
   }
 
   /// A hint only: exact when no other thread is pushing or popping.

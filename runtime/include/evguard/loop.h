@@ -79,7 +79,6 @@ using Task = Callable<void(), kTaskInlineSize>;
 struct LoopOptions {
   unsigned workers = 0;           ///< offload threads; 0 = min(4, #cpus)
   unsigned offload_queue = 1024;  ///< queued offload jobs before back-pressure
-  unsigned post_queue = 4096;     ///< lock-free post() slots (more spill over)
   unsigned events_per_wait = 256; ///< epoll events taken per wakeup
 };
 
@@ -148,9 +147,9 @@ public:
   /// calling thread. Safe from inside its own handler.
   std::error_code unwatch_signal(SignalId id);
 
-  /// Any thread: queues `fn` to run on the loop thread, in FIFO order per
-  /// posting thread. Lock-free while the queue has room; beyond
-  /// LoopOptions::post_queue pending posts it spills into a locked list.
+  /// Any thread: queues `fn` to run on the loop thread, in the order posted.
+  /// Lock-free, never blocks, never full (queue nodes are pooled: no
+  /// allocation in steady state).
   template <class F>
   std::error_code post(EVGUARD_REGISTERS_HANDLER F &&fn,
                        const char *label = nullptr) {
