@@ -46,7 +46,11 @@ static llvm::StringRef sarifLevel(Level L) { return levelName(L); }
 namespace {
 class SarifBuilder {
 public:
-  SarifBuilder(const Report &R, const ReportOptions &Opts) : R(R), Opts(Opts) {}
+  SarifBuilder(const Report &R, const ReportOptions &Opts)
+      : R(R), Opts(Opts), NoteOpts(Opts) {
+    // Paths inside messages read like the URIs: relative to the source root.
+    NoteOpts.DisplayDir = Opts.SourceRoot;
+  }
   Json build() const;
 
 private:
@@ -63,6 +67,7 @@ private:
 
   const Report &R;
   const ReportOptions &Opts;
+  ReportOptions NoteOpts;
 };
 } // namespace
 
@@ -144,16 +149,11 @@ Json SarifBuilder::relatedLocations(const Finding &F) const {
 
 Json SarifBuilder::codeFlow(const Finding &F, const Chain &C) const {
   // The same notes as the text format, so every front end tells one story.
-  ReportOptions NoteOpts = Opts;
-  NoteOpts.DisplayDir = Opts.SourceRoot;
-  Finding One = F;
-  One.Chains = {C};
-  One.Suppressed.reset();
-  std::vector<Diagnostic> Notes = diagnosticsFor(One, NoteOpts);
+  std::vector<Diagnostic> Notes = chainNotes(F, C, NoteOpts);
   Json Locations = Json::array();
-  for (size_t I = 1; I < Notes.size(); ++I)
+  for (size_t I = 0; I < Notes.size(); ++I)
     Locations.push_back({{"location", location(Notes[I].Loc, Notes[I].Message)},
-                         {"nestingLevel", I - 1}});
+                         {"nestingLevel", I}});
   return {{"message", {{"text", "from '" + C.Root + "'"}}},
           {"threadFlows", {{{"locations", std::move(Locations)}}}}};
 }

@@ -58,6 +58,10 @@ struct Diagnostic {
 std::vector<Diagnostic> diagnosticsFor(const Finding &F,
                                        const ReportOptions &Opts);
 
+/// The notes for one chain of F: its root, then each step.
+std::vector<Diagnostic> chainNotes(const Finding &F, const Chain &C,
+                                   const ReportOptions &Opts);
+
 /// The message for a finding whose analysis left Finding::Message empty.
 std::string defaultMessage(const Finding &F);
 
