@@ -161,62 +161,57 @@ void expectSilent(const std::string &Name, const Env &E) {
 
 // --- Blocking calls in handlers are reported with the handler's name -------
 
+/// Runs `Name` and expects a clean exit and every one of `Needles` in its
+/// stderr.
+void expectReport(const std::string &Name, const Env &E,
+                  std::initializer_list<const char *> Needles) {
+  Outcome O = scenario(Name, E);
+  EXPECT_TRUE(O.Exited && O.ExitCode == 0)
+      << Name << ": exit " << O.ExitCode << " signal " << O.Signal << "\n"
+      << O.Err;
+  for (const char *Needle : Needles)
+    EXPECT_TRUE(contains(O.Err, Needle))
+        << Name << ": no \"" << Needle << "\" in:\n"
+        << O.Err;
+}
+
 TEST(BlockingCall, UsleepInHandler) {
-  Outcome O = scenario("usleep", BlockingOnly);
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: usleep (sleep)"))
-      << O.Err;
-  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::usleepHandler"))
-      << O.Err;
-  // The backtrace starts at the call site in the program.
-  EXPECT_TRUE(contains(O.Err, "#0  (anonymous namespace)::doUsleep()"))
-      << O.Err;
+  expectReport("usleep", BlockingOnly,
+               {"blocking call in a handler: usleep (sleep)",
+                "handler: (anonymous namespace)::usleepHandler",
+                // The backtrace starts at the call site in the program.
+                "#0  (anonymous namespace)::doUsleep()"});
 }
 
 TEST(BlockingCall, FsyncInHandler) {
-  Outcome O = scenario("fsync", BlockingOnly);
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: fsync (disk-io)"))
-      << O.Err;
-  EXPECT_TRUE(contains(O.Err, "is a regular file")) << O.Err;
-  // write(2) to the file too: the database's not_regular_file condition is
-  // false for a regular file.
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: write (disk-io)"))
-      << O.Err;
-  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::fsyncHandler"))
-      << O.Err;
+  expectReport("fsync", BlockingOnly,
+               {"blocking call in a handler: fsync (disk-io)",
+                "is a regular file",
+                // write(2) to the file too: the database's not_regular_file
+                // condition is false for a regular file.
+                "blocking call in a handler: write (disk-io)",
+                "handler: (anonymous namespace)::fsyncHandler"});
 }
 
 TEST(BlockingCall, GetaddrinfoInHandler) {
-  Outcome O = scenario("getaddrinfo", BlockingOnly);
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: getaddrinfo (dns)"))
-      << O.Err;
-  EXPECT_TRUE(
-      contains(O.Err, "handler: (anonymous namespace)::getaddrinfoHandler"))
-      << O.Err;
+  expectReport("getaddrinfo", BlockingOnly,
+               {"blocking call in a handler: getaddrinfo (dns)",
+                "handler: (anonymous namespace)::getaddrinfoHandler"});
 }
 
 TEST(BlockingCall, ContendedMutexInHandler) {
-  Outcome O = scenario("mutex", BlockingOnly);
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(
-      O.Err, "blocking call in a handler: pthread_mutex_lock (lock)"))
-      << O.Err;
-  EXPECT_TRUE(contains(O.Err, "held by someone else")) << O.Err;
-  EXPECT_TRUE(contains(O.Err, "handler: (anonymous namespace)::mutexHandler"))
-      << O.Err;
+  expectReport("mutex", BlockingOnly,
+               {"blocking call in a handler: pthread_mutex_lock (lock)",
+                "held by someone else",
+                "handler: (anonymous namespace)::mutexHandler"});
 }
 
 TEST(BlockingCall, IoOnABlockingSocketIsReported) {
-  Outcome O = scenario("blocking-socket", BlockingOnly);
-  EXPECT_OK_EXIT(O);
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: read (disk-io)"))
-      << O.Err;
-  EXPECT_TRUE(contains(O.Err, "is a socket in blocking mode")) << O.Err;
-  // The peer's write is on a blocking socket too.
-  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: write (disk-io)"))
-      << O.Err;
+  expectReport("blocking-socket", BlockingOnly,
+               {"blocking call in a handler: read (disk-io)",
+                "is a socket in blocking mode",
+                // The peer's write is on a blocking socket too.
+                "blocking call in a handler: write (disk-io)"});
 }
 
 TEST(BlockingCall, UncontendedMutexIsSilentUnderDidReportedUnderMay) {
