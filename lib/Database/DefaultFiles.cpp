@@ -5,6 +5,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include <dlfcn.h>
 
 using namespace evguard;
 
@@ -12,23 +13,43 @@ using namespace evguard;
 #error "EVGUARD_SOURCE_ANNOTATIONS_DIR must name the source tree's annotations/"
 #endif
 
-// getMainExecutable wants an address inside the running program.
+// getMainExecutable wants an address inside the running program, and dladdr
+// an address inside the object that holds this code.
 static int MainExecutableAnchor;
+
+/// Where the running code was loaded from: the executable's directory, and
+/// the directory of the shared object holding this code when that is not the
+/// executable (the clang-tidy plugin, loaded into clang-tidy).
+static std::vector<std::string> codeDirs() {
+  std::vector<std::string> Dirs;
+  std::string Exe =
+      llvm::sys::fs::getMainExecutable("evguard", &MainExecutableAnchor);
+  if (!Exe.empty())
+    Dirs.push_back(llvm::sys::path::parent_path(Exe).str());
+  Dl_info Info;
+  if (dladdr(&MainExecutableAnchor, &Info) && Info.dli_fname) {
+    llvm::SmallString<256> Object(Info.dli_fname);
+    llvm::sys::fs::make_absolute(Object);
+    Dirs.push_back(llvm::sys::path::parent_path(Object).str());
+  }
+  return Dirs;
+}
 
 std::string evguard::defaultDatabaseDir() {
   if (std::optional<std::string> Env =
           llvm::sys::Process::GetEnv("EVGUARD_DATA_DIR");
       Env && !Env->empty())
     return *Env;
-  std::string Exe =
-      llvm::sys::fs::getMainExecutable("evguard", &MainExecutableAnchor);
-  if (!Exe.empty()) {
-    // <prefix>/bin/evguard -> <prefix>/share/evguard/annotations
-    llvm::SmallString<256> Installed(llvm::sys::path::parent_path(Exe));
-    llvm::sys::path::append(Installed, "..", "share", "evguard", "annotations");
-    llvm::sys::path::remove_dots(Installed, /*remove_dot_dot=*/true);
-    if (llvm::sys::fs::is_directory(Installed))
-      return std::string(Installed);
+  // <prefix>/bin/evguard and <prefix>/lib/libX.so find ../share; the plugin,
+  // installed as <prefix>/lib/evguard/libevguard-tidy.so, ../../share.
+  for (const std::string &Dir : codeDirs()) {
+    for (const char *Up : {"..", "../.."}) {
+      llvm::SmallString<256> Installed(Dir);
+      llvm::sys::path::append(Installed, Up, "share", "evguard", "annotations");
+      llvm::sys::path::remove_dots(Installed, /*remove_dot_dot=*/true);
+      if (llvm::sys::fs::is_directory(Installed))
+        return std::string(Installed);
+    }
   }
   return EVGUARD_SOURCE_ANNOTATIONS_DIR;
 }

@@ -7,6 +7,7 @@
 #include "llvm/Support/Path.h"
 #include "gtest/gtest.h"
 #include <cstdlib>
+#include <dlfcn.h>
 
 using namespace evguard;
 
@@ -244,6 +245,37 @@ TEST(DefaultFiles, DirectoryFromEnvironment) {
                            "libevent.json", "boost-asio.json"})
     EXPECT_NE(std::find(Names.begin(), Names.end(), Mine), Names.end()) << Mine;
   EXPECT_EQ(std::find(Names.begin(), Names.end(), "schema.json"), Names.end());
+}
+
+// The clang-tidy plugin lives in <prefix>/lib/evguard/ inside a clang-tidy
+// that is not ours: it must find <prefix>/share/evguard/annotations from its
+// own location, not the executable's.
+TEST(DefaultFiles, InstalledPluginFindsItsPrefix) {
+  llvm::SmallString<128> Prefix;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("evguard-prefix", Prefix));
+  llvm::SmallString<128> LibDir(Prefix), DataDir(Prefix), Module;
+  llvm::sys::path::append(LibDir, "lib", "evguard");
+  llvm::sys::path::append(DataDir, "share", "evguard", "annotations");
+  ASSERT_FALSE(llvm::sys::fs::create_directories(LibDir));
+  ASSERT_FALSE(llvm::sys::fs::create_directories(DataDir));
+  Module = LibDir;
+  llvm::sys::path::append(Module, "libevguard-probe.so");
+  ASSERT_FALSE(llvm::sys::fs::copy_file(EVGUARD_TEST_DIRPROBE, Module));
+
+  ::unsetenv("EVGUARD_DATA_DIR");
+  void *Handle = dlopen(Module.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(Handle, nullptr) << dlerror();
+  using ProbeFn = const char *(*)();
+  auto Probe =
+      reinterpret_cast<ProbeFn>(dlsym(Handle, "evguardProbeDefaultDir"));
+  ASSERT_NE(Probe, nullptr) << dlerror();
+  llvm::SmallString<128> RealData;
+  ASSERT_FALSE(llvm::sys::fs::real_path(DataDir, RealData));
+  llvm::SmallString<128> Found;
+  ASSERT_FALSE(llvm::sys::fs::real_path(Probe(), Found)) << Probe();
+  EXPECT_EQ(Found, RealData);
+  dlclose(Handle);
+  llvm::sys::fs::remove_directories(Prefix);
 }
 
 // Whatever else lives in annotations/ (evguard-runtime.json) must merge with

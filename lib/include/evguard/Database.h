@@ -167,7 +167,10 @@ private:
 };
 
 /// The directory holding the default database files: $EVGUARD_DATA_DIR if
-/// set, else the installed location, else the source tree's annotations/.
+/// set, else the installed location (<prefix>/share/evguard/annotations,
+/// found from the executable's directory or from the shared object holding
+/// this code, e.g. the clang-tidy plugin), else the source tree's
+/// annotations/.
 std::string defaultDatabaseDir();
 /// The default files in that directory, sorted (every *.json but schema.json).
 llvm::Expected<std::vector<std::string>> defaultDatabaseFiles();
