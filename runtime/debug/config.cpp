@@ -127,6 +127,10 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
                       "give the path of the SARIF file to write, e.g. "
                       "EVGUARD_REPORT=evguard-runtime.sarif");
     Out.ReportPath = V;
+    // Written at exit: a later chdir() must not move it.
+    char Cwd[4096];
+    if (V[0] != '/' && getcwd(Cwd, sizeof(Cwd)))
+      Out.ReportPath = std::string(Cwd) + "/" + V;
   }
   if (const char *V = GetEnv("EVGUARD_SYMBOLIZER"))
     Out.Symbolizer = V;
