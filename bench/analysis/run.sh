@@ -68,25 +68,35 @@ echo "# $tus TUs from $db; $runs runs each; evguard: $evguard ${extra_args[*]}"
 echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # Wall time is what a user waits for; CPU time (user+sys, all processes) is
 # the work done, and is the steadier number on a machine shared with others.
-printf '%-3s %20s %20s %7s %12s %12s %7s %10s %10s\n' "-j" "syntax-only wall (s)" "evguard wall (s)" "ratio" \
-  "syntax CPU" "evguard CPU" "ratio" "RSS clang" "RSS evg"
+# The baseline runs one clang process per TU, as a build does; the same
+# commands on an empty source measure clang's per-process start-up, so that
+# "parsing" = syntax-only minus start-up (evguard starts once). evguard writes
+# a real file: its -o replaces the target by rename, which would turn
+# /dev/null into a regular file.
+python3 "$here/syntax_commands.py" --startup "$work" "$db" "$clang" > "$work/startup"
 for n in $jobs_list; do
   syntax_cmd="xargs -0 -P $n -n 1 sh -c < '$work/cmds' > /dev/null 2>&1"
-  evguard_cmd="cd '$cwd' && '$evguard' -p '$build' -j $n --exit-zero -o /dev/null ${extra_args[*]:-} 2> /dev/null"
+  startup_cmd="xargs -0 -P $n -n 1 sh -c < '$work/startup' > /dev/null 2>&1"
+  evguard_cmd="cd '$cwd' && '$evguard' -p '$build' -j $n --exit-zero -o '$work/report.json' ${extra_args[*]:-} 2> /dev/null"
   hyperfine --style none --runs "$runs" --export-json "$work/j$n.json" \
-    -n "syntax-only -j$n" "$syntax_cmd" -n "evguard -j$n" "$evguard_cmd" > /dev/null
-  # Peak RSS: for syntax-only the largest single clang process; for evguard
-  # the one process holding N parses.
+    -n "syntax-only -P $n" "$syntax_cmd" -n "start-up only -P $n" "$startup_cmd" \
+    -n "evguard -j $n" "$evguard_cmd" > /dev/null
+  # Peak RSS: for clang the largest single process; for evguard the one
+  # process holding N parses.
   rss_clang=$( { /usr/bin/time -f '%M' sh -c "$syntax_cmd"; } 2>&1 | tail -1)
   rss_evg=$( { /usr/bin/time -f '%M' sh -c "$evguard_cmd"; } 2>&1 | tail -1)
-  python3 - "$work/j$n.json" "$n" "$rss_clang" "$rss_evg" <<'EOF'
+  python3 - "$work/j$n.json" "$n" "$rss_clang" "$rss_evg" <<'EOF2'
 import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-s, e = r[0], r[1]
-cpu = lambda x: x["user"] + x["system"]
-print("%-3s %12.2f ± %5.2f %12.2f ± %5.2f %6.2fx %11.2fs %11.2fs %6.2fx %6.0f MiB %6.0f MiB" % (
-    sys.argv[2], s["mean"], s["stddev"] or 0, e["mean"], e["stddev"] or 0,
-    e["mean"] / s["mean"], cpu(s), cpu(e), cpu(e) / cpu(s),
-    int(sys.argv[3]) / 1024, int(sys.argv[4]) / 1024))
-EOF
+syntax, startup, evg = json.load(open(sys.argv[1]))["results"]
+n, rss_clang, rss_evg = sys.argv[2], int(sys.argv[3]) / 1024, int(sys.argv[4]) / 1024
+cpu = lambda r: r["user"] + r["system"]
+def row(what, get):
+    s, u, e = get(syntax), get(startup), get(evg)
+    print("-j%s %-5s syntax-only %7.2f s  start-up %6.2f s  evguard %7.2f s  "
+          "evguard/syntax-only %5.2fx  evguard/(syntax-only - start-up) %5.2fx" %
+          (n, what, s, u, e, e / s, e / (s - u)))
+row("wall", lambda r: r["mean"])
+row("CPU", cpu)
+print("-j%s peak RSS: clang %.0f MiB (largest process), evguard %.0f MiB" % (n, rss_clang, rss_evg))
+EOF2
 done

@@ -4,11 +4,19 @@
 directory (for bench/analysis/run.sh and xargs -0).
 
 Usage: syntax_commands.py COMPILE_COMMANDS CLANG
+       syntax_commands.py --startup EMPTY_DIR COMPILE_COMMANDS CLANG
        syntax_commands.py --common-dir COMPILE_COMMANDS   (prints the most common directory)
+
+--startup writes the same commands on an empty source (EMPTY_DIR/empty.c or
+empty.cc, created): their time
+is clang's per-process start-up, which a run of one process per TU pays once
+per TU and evguard pays once. (Giving clang several sources does not avoid
+it: the driver then runs one cc1 process per source.)
 """
 
 import collections
 import json
+import os
 import shlex
 import sys
 
@@ -58,22 +66,51 @@ def load(path):
     return db
 
 
+def file_index(entry, args):
+    """Where the entry's own source file is in its argument list."""
+    want = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
+    for i, a in enumerate(args):
+        if not a.startswith("-") and os.path.normpath(os.path.join(entry["directory"], a)) == want:
+            return i
+    sys.exit("syntax_commands.py: entry for %s does not name its file in its arguments" % entry["file"])
+
+
+def startup_args(entry, clang, empty_dir):
+    """The entry's command with its source replaced by an empty one: what
+    clang costs before parsing anything (process start-up, driver)."""
+    args = syntax_args(entry, clang)
+    i = file_index(entry, args)
+    empty = os.path.join(empty_dir, "empty.c" if entry["file"].endswith(".c") else "empty.cc")
+    if not os.path.exists(empty):
+        open(empty, "w").close()
+    return args[:i] + [empty] + args[i + 1:]
+
+
+def unique(db):
+    """One TU once, as evguard does with a file listed twice."""
+    seen = set()
+    for e in db:
+        key = (e["directory"], e["file"])
+        if key not in seen:
+            seen.add(key)
+            yield e
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "--common-dir":
         db = load(argv[2])
         print(collections.Counter(e["directory"] for e in db).most_common(1)[0][0])
         return
+    empty_dir = None
+    if len(argv) == 5 and argv[1] == "--startup":
+        empty_dir = os.path.abspath(argv[2])
+        argv = argv[2:]
     if len(argv) != 3:
         sys.exit(__doc__)
     db, clang = load(argv[1]), argv[2]
-    # One TU once, as evguard does with a file listed twice.
-    seen = set()
-    for e in db:
-        key = (e["directory"], e["file"])
-        if key in seen:
-            continue
-        seen.add(key)
-        cmd = "cd %s && %s" % (shlex.quote(e["directory"]), shlex.join(syntax_args(e, clang)))
+    for e in unique(db):
+        args = startup_args(e, clang, empty_dir) if empty_dir else syntax_args(e, clang)
+        cmd = "cd %s && %s" % (shlex.quote(e["directory"]), shlex.join(args))
         sys.stdout.write(cmd + "\0")
 
 
