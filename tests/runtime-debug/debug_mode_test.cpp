@@ -214,6 +214,20 @@ TEST(BlockingCall, IoOnABlockingSocketIsReported) {
                 "blocking call in a handler: write (disk-io)"});
 }
 
+TEST(BlockingCall, WaitsAreReportedOnlyWhenTheyWaited) {
+  // Two polls with a timeout: the one on a ready pipe returns at once, the
+  // one on an idle pipe waits its 100 ms: one report, not two. (A 40 ms
+  // minimum wait keeps preemption on a loaded machine out of the picture.)
+  Env E = BlockingOnly;
+  E["EVGUARD_WAIT_MIN_US"] = "40000";
+  Outcome O = scenario("poll", E);
+  EXPECT_OK_EXIT(O);
+  EXPECT_TRUE(contains(O.Err, "blocking call in a handler: poll (wait)"))
+      << O.Err;
+  EXPECT_TRUE(contains(O.Err, "it waited")) << O.Err;
+  EXPECT_FALSE(contains(O.Err, "again:")) << O.Err;
+}
+
 TEST(BlockingCall, UncontendedMutexIsSilentUnderDidReportedUnderMay) {
   Outcome Did = scenario("uncontended", BlockingOnly);
   EXPECT_OK_EXIT(Did);

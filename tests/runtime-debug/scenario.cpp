@@ -122,6 +122,20 @@ void blockingSocketHandler(evguard::TimerId) {
   close(Fds[1]);
 }
 
+/// poll with a timeout: on a ready descriptor it returns at once (silent
+/// under `did`), on an idle one it waits 100 ms (reported under `did`).
+void pollHandler(evguard::TimerId) {
+  int Fds[2];
+  if (pipe(Fds) != 0 || write(Fds[1], "x", 1) != 1)
+    std::exit(3);
+  pollfd Ready{Fds[0], POLLIN, 0};
+  poll(&Ready, 1, 1000);
+  pollfd Idle{Fds[1], 0, 0};
+  poll(&Idle, 1, 100);
+  close(Fds[0]);
+  close(Fds[1]);
+}
+
 void faultHandler(evguard::TimerId) {
   const size_t Size = 64u << 20;
   void *P = mmap(nullptr, Size, PROT_READ | PROT_WRITE,
@@ -212,7 +226,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
-               "conditions blocking-socket faults busy sleepy stuck healthy offloaded thread "
+               "conditions blocking-socket poll faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term\n");
   return 2;
 }
@@ -235,6 +249,7 @@ int main(int Argc, char **Argv) {
       {"conditions", conditionsHandler},   {"faults", faultHandler},
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
       {"stuck", stuckHandler},           {"blocking-socket", blockingSocketHandler},
+      {"poll", pollHandler},
   };
   for (const Entry &E : Handlers)
     if (S == E.Name)
