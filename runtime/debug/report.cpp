@@ -129,24 +129,40 @@ std::vector<void *> usefulFrames(void *const *Frames, int N) {
   return Out;
 }
 
-/// The user's callable inside the runtime's type-erased invoker
-/// ("...Callable<...>::invokeInline<main::{lambda()#1}>(...)" names the
-/// lambda), else the whole name.
-std::string unwrapInvoker(const std::string &Name) {
-  for (const char *Marker : {"::invokeInline<", "::invokeHeap<"}) {
-    size_t P = Name.find(Marker);
-    if (P == std::string::npos || Name.find("evguard::Callable<") != 0)
-      continue;
-    size_t Start = P + std::strlen(Marker);
-    int Depth = 1;
-    for (size_t I = Start; I < Name.size(); ++I) {
-      if (Name[I] == '<')
-        ++Depth;
-      else if (Name[I] == '>' && --Depth == 0)
-        return Name.substr(Start, I - Start);
-    }
+/// The index just past the '>' closing the '<' at `Open`, or npos.
+size_t closeAngle(const std::string &S, size_t Open) {
+  int Depth = 0;
+  for (size_t I = Open; I < S.size(); ++I) {
+    if (S[I] == '<')
+      ++Depth;
+    else if (S[I] == '>' && --Depth == 0)
+      return I + 1;
   }
-  return Name;
+  return std::string::npos;
+}
+
+/// The user's callable inside the runtime's type-erased invoker: for
+/// "... evguard::Callable<Sig, N>::invoke_inline<main::{lambda()#1}>(...)"
+/// the lambda, whatever the invoker member is called; else the whole name.
+std::string unwrapInvoker(const std::string &Name) {
+  const std::string Class = "evguard::Callable<";
+  size_t P = Name.find(Class);
+  if (P == std::string::npos)
+    return Name;
+  size_t End = closeAngle(Name, P + Class.size() - 1);
+  if (End == std::string::npos || Name.compare(End, 2, "::") != 0)
+    return Name;
+  size_t Member = End + 2;
+  while (Member < Name.size() &&
+         (std::isalnum(static_cast<unsigned char>(Name[Member])) ||
+          Name[Member] == '_'))
+    ++Member;
+  if (Member >= Name.size() || Name[Member] != '<')
+    return Name;
+  size_t ArgEnd = closeAngle(Name, Member);
+  if (ArgEnd == std::string::npos)
+    return Name;
+  return Name.substr(Member + 1, ArgEnd - Member - 2);
 }
 
 } // namespace

@@ -183,6 +183,13 @@ TEST(BlockingCall, UsleepInHandler) {
                 "#0  (anonymous namespace)::doUsleep()"});
 }
 
+TEST(BlockingCall, LambdaHandlerIsNamed) {
+  expectReport("lambda", BlockingOnly,
+               {"blocking call in a handler: usleep (sleep)",
+                "handler: (anonymous namespace)::runLambda(evguard::Loop&)::"
+                "{lambda(evguard::Handle<evguard::TimerTag>)#1}\n"});
+}
+
 TEST(BlockingCall, FsyncInHandler) {
   expectReport("fsync", BlockingOnly,
                {"blocking call in a handler: fsync (disk-io)",

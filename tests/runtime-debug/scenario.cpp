@@ -215,6 +215,13 @@ int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
   return Ec ? 3 : 0;
 }
 
+/// A lambda handler: the report names the lambda through the runtime's
+/// type-erased invoker.
+int runLambda(evguard::Loop &Loop) {
+  auto T = Loop.start_timer(1ms, 0ns, [](evguard::TimerId) { doUsleep(); });
+  return !T || Loop.run() ? 3 : 0;
+}
+
 int runOffloaded(evguard::Loop &Loop) {
   auto Ec = Loop.offload([] { doAll(); }, [] {});
   if (Ec)
@@ -227,7 +234,7 @@ int usage() {
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
                "conditions blocking-socket poll faults busy sleepy stuck healthy offloaded thread "
-               "before-run usleep-then-term\n");
+               "before-run usleep-then-term lambda\n");
   return 2;
 }
 
@@ -256,6 +263,8 @@ int main(int Argc, char **Argv) {
       return runOnce(Loop, E.Handler);
   if (S == "offloaded")
     return runOffloaded(Loop);
+  if (S == "lambda")
+    return runLambda(Loop);
   if (S == "thread") {
     std::thread T(doAll);
     T.join();
