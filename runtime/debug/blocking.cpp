@@ -63,6 +63,14 @@ std::string whyText(const CallSpec &Spec, const char *Why, int64_t WaitedNs,
   return W;
 }
 
+void abortIfAsked() {
+  if (config().OnBlockAction != OnBlock::Abort)
+    return;
+  std::fprintf(stderr, "evguard: aborting (EVGUARD_ON_BLOCK=abort)\n");
+  finalizeReports(false);
+  std::abort();
+}
+
 } // namespace
 
 const char *categoryName(Category C) noexcept {
@@ -119,8 +127,6 @@ void reportBlockingCall(const CallSpec &Spec, const char *Why,
   int SavedErrno = errno;
   {
     InternalScope Guard;
-    void *Frames[MaxBacktrace];
-    int N = backtrace(Frames, MaxBacktrace);
     Event E;
     E.R = Rule::BlockingCall;
     E.Code = TLS.Code;
@@ -128,20 +134,23 @@ void reportBlockingCall(const CallSpec &Spec, const char *Why,
     E.Function = Spec.Name;
     E.Title = std::string("blocking call in a handler: ") + Spec.Name +
               " (" + categoryName(Spec.Cat) + ")";
+    E.DurationNs = WaitedNs;
+    if (recordRepeat(E)) {
+      abortIfAsked();
+      errno = SavedErrno;
+      return;
+    }
+    void *Frames[MaxBacktrace];
+    int N = backtrace(Frames, MaxBacktrace);
     E.Detail = std::string("  why it blocks: ") + Spec.Reason + "\n  " +
                whyText(Spec, Why, WaitedNs, Fd) + "\n";
     E.Advice = "move the call into offloaded work (Loop::offload) or use a "
                "non-blocking equivalent; if it is intended, wrap it in "
                "evguard::AllowBlocking with the reason";
-    E.DurationNs = WaitedNs;
     E.Frames = Frames;
     E.NFrames = N;
     record(E);
-    if (config().OnBlockAction == OnBlock::Abort) {
-      std::fprintf(stderr, "evguard: aborting (EVGUARD_ON_BLOCK=abort)\n");
-      finalizeReports(false);
-      std::abort();
-    }
+    abortIfAsked();
   }
   errno = SavedErrno;
 }

@@ -203,39 +203,69 @@ void notify(const Event &E) {
   writeAll(2, fullText(E, handlerName(E.Code, E.Label), shownFrames(E)));
 }
 
+namespace {
+
+/// The stored finding `E` is another occurrence of; the store lock is held.
+Stored *findStored(const Event &E) {
+  for (Stored &X : *Store)
+    if (X.R == E.R && X.Code == E.Code && X.Label == E.Label &&
+        X.Function == (E.Function ? E.Function : ""))
+      return &X;
+  return nullptr;
+}
+
+/// Counts `E` into `S` (lock held) and returns the line to print, if any:
+/// repeats are printed when their count reaches 2, 4, 8, ...
+std::string countOccurrence(Stored &S, const Event &E) {
+  uint64_t Count = ++S.Count;
+  S.MaxNs = std::max(S.MaxNs, E.DurationNs);
+  S.MaxMinor = std::max(S.MaxMinor, E.Minor);
+  S.MaxMajor = std::max(S.MaxMajor, E.Major);
+  if (Count == 1 || !isPowerOfTwo(Count))
+    return {};
+  return "evguard: again: " + E.Title + " in handler " + S.Handler + " (" +
+         std::to_string(Count) + " times so far)\n";
+}
+
+} // namespace
+
+bool recordRepeat(const Event &E, bool MayFail) {
+  InternalScope Guard;
+  std::string Text;
+  {
+    StoreGuard Lock(MayFail);
+    if (Lock.Failed)
+      return true;
+    Stored *S = findStored(E);
+    if (!S)
+      return false;
+    Text = countOccurrence(*S, E);
+  }
+  writeAll(2, Text);
+  return true;
+}
+
 void record(const Event &E, bool MayFail) {
+  // A repeat needs no symbolization: the common case of a hot path stays
+  // cheap.
+  if (recordRepeat(E, MayFail))
+    return;
   InternalScope Guard;
   std::string Handler = handlerName(E.Code, E.Label);
   std::vector<void *> Useful = shownFrames(E);
-  void *const *Frames = Useful.data();
-  int NFrames = static_cast<int>(Useful.size());
   std::string Text;
-  uint64_t Count;
   {
     StoreGuard Lock(MayFail);
     if (Lock.Failed)
       return;
-    Stored *S = nullptr;
-    for (Stored &X : *Store)
-      if (X.R == E.R && X.Code == E.Code && X.Label == E.Label &&
-          X.Function == (E.Function ? E.Function : ""))
-        S = &X;
-    if (!S) {
+    // Another thread may have stored it meanwhile: then this is a repeat.
+    if (Stored *S = findStored(E)) {
+      Text = countOccurrence(*S, E);
+    } else {
       Store->push_back(Stored{E.R, E.Code, E.Label,
                               E.Function ? E.Function : "", Handler, E.Title,
-                              {}, {Frames, Frames + NFrames}});
-      S = &Store->back();
-    }
-    Count = ++S->Count;
-    S->MaxNs = std::max(S->MaxNs, E.DurationNs);
-    S->MaxMinor = std::max(S->MaxMinor, E.Minor);
-    S->MaxMajor = std::max(S->MaxMajor, E.Major);
-    if (Count == 1) {
-      Text = fullText(E, Handler, Useful);
-      S->FirstText = Text;
-    } else if (isPowerOfTwo(Count)) {
-      Text = "evguard: again: " + E.Title + " in handler " + Handler + " (" +
-             std::to_string(Count) + " times so far)\n";
+                              fullText(E, Handler, Useful), Useful});
+      Text = countOccurrence(Store->back(), E) + Store->back().FirstText;
     }
   }
   writeAll(2, Text);

@@ -32,6 +32,11 @@ struct Event {
 /// With `MayFail`, gives up instead of waiting for a lock (signal paths).
 void record(const Event &E, bool MayFail = false);
 
+/// Counts `E` if it repeats a finding already recorded (printing a line
+/// at counts 2, 4, 8, ...) and returns true; false for a new finding, which
+/// the caller then records with its backtrace.
+bool recordRepeat(const Event &E, bool MayFail = false);
+
 /// Prints `E` in full without recording it (a stall still in progress).
 void notify(const Event &E);
 

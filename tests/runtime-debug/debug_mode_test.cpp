@@ -235,6 +235,23 @@ TEST(BlockingCall, WaitsAreReportedOnlyWhenTheyWaited) {
   EXPECT_FALSE(contains(O.Err, "again:")) << O.Err;
 }
 
+TEST(BlockingCall, RepeatsAreRateLimitedAndCounted) {
+  std::string Sarif = tempPath("repeat");
+  Env E = BlockingOnly;
+  E["EVGUARD_REPORT"] = Sarif;
+  Outcome O = scenario("repeat", E);
+  EXPECT_OK_EXIT(O);
+  // 100 calls: the full report once, then one line at 2, 4, ..., 64.
+  size_t Again = 0;
+  for (size_t P = O.Err.find("again:"); P != std::string::npos;
+       P = O.Err.find("again:", P + 1))
+    ++Again;
+  EXPECT_EQ(Again, 6u) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "(64 times so far)")) << O.Err;
+  EXPECT_TRUE(contains(readFile(Sarif), "\"count\":100")) << readFile(Sarif);
+  std::remove(Sarif.c_str());
+}
+
 TEST(BlockingCall, UncontendedMutexIsSilentUnderDidReportedUnderMay) {
   Outcome Did = scenario("uncontended", BlockingOnly);
   EXPECT_OK_EXIT(Did);

@@ -215,6 +215,12 @@ int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
   return Ec ? 3 : 0;
 }
 
+/// The same blocking call 100 times in one handler.
+void repeatHandler(evguard::TimerId) {
+  for (int I = 0; I < 100; ++I)
+    usleep(10);
+}
+
 /// A lambda handler: the report names the lambda through the runtime's
 /// type-erased invoker.
 int runLambda(evguard::Loop &Loop) {
@@ -233,7 +239,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
-               "conditions blocking-socket poll faults busy sleepy stuck healthy offloaded thread "
+               "conditions blocking-socket poll repeat faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term lambda\n");
   return 2;
 }
@@ -256,7 +262,7 @@ int main(int Argc, char **Argv) {
       {"conditions", conditionsHandler},   {"faults", faultHandler},
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
       {"stuck", stuckHandler},           {"blocking-socket", blockingSocketHandler},
-      {"poll", pollHandler},
+      {"poll", pollHandler},             {"repeat", repeatHandler},
   };
   for (const Entry &E : Handlers)
     if (S == E.Name)
