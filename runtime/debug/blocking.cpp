@@ -56,8 +56,9 @@ std::string whyText(const CallSpec &Spec, const char *Why, int64_t WaitedNs,
            " us or more: EVGUARD_WAIT_MIN_US)";
   }
   if (W == "contended")
-    return "the lock was held by someone else (a try-lock failed), so the "
-           "thread waited for it";
+    return "the lock was held by someone else (its non-blocking twin - "
+           "trylock, sem_trywait, LOCK_NB - failed), so the thread waited "
+           "for it";
   if (W == "blocking-fd")
     return describeFd(Fd);
   return W;
