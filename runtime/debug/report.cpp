@@ -516,7 +516,8 @@ std::atomic<bool> Finalizing{false};
 
 void atExit() { finalizeReports(false); }
 
-const int FatalSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM};
+const int FatalSignals[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL, SIGABRT,
+                            SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 
 void onFatalSignal(int Sig) {
   // Not async-signal-safe (it formats and allocates): the process is dying
