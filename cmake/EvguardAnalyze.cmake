@@ -4,6 +4,8 @@
 #                 [DB <file>...]             # extra annotation database files
 #                 [CONFIG <file>]            # instead of looking for .evguard.json
 #                 [BASELINE <file>]          # report only findings not in this SARIF
+#                 [SOURCE_ROOT <dir>]        # paths in reports relative to it (default:
+#                                            # the git work tree holding the build dir)
 #                 [OPTIONS <arg>...]         # any other evguard arguments
 #                 [EXIT_ZERO])               # findings do not fail the build
 #
@@ -17,7 +19,7 @@ include_guard(GLOBAL)
 
 function(evguard_analyze)
   cmake_parse_arguments(PARSE_ARGV 0 EVG "EXIT_ZERO"
-                        "TARGET;FORMAT;OUTPUT;CONFIG;BASELINE" "DB;OPTIONS")
+                        "TARGET;FORMAT;OUTPUT;CONFIG;BASELINE;SOURCE_ROOT" "DB;OPTIONS")
   if(EVG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "evguard_analyze: unknown arguments: ${EVG_UNPARSED_ARGUMENTS}")
   endif()
@@ -75,6 +77,10 @@ function(evguard_analyze)
   if(EVG_BASELINE)
     cmake_path(ABSOLUTE_PATH EVG_BASELINE BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
     list(APPEND _args --baseline "${EVG_BASELINE}")
+  endif()
+  if(EVG_SOURCE_ROOT)
+    cmake_path(ABSOLUTE_PATH EVG_SOURCE_ROOT BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND _args --source-root "${EVG_SOURCE_ROOT}")
   endif()
   if(EVG_EXIT_ZERO)
     list(APPEND _args --exit-zero)
