@@ -9,6 +9,7 @@
 #include "post_node_pool.h"
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -21,9 +22,13 @@ namespace {
 constexpr int kFirstChunk = 1024;
 constexpr int kChunk = 256;
 constexpr int kCacheMax = 128;
+// Refills split lists and leave remainders behind; when this many have piled
+// up they are joined into one (walking them, rarely) instead of growing the
+// vector, so the pool never allocates once it has enough nodes.
+constexpr std::size_t kMaxFreeLists = 256;
 
 struct SharedPool {
-  SharedPool() { free_lists.reserve(64); }
+  SharedPool() { free_lists.reserve(kMaxFreeLists); }
   std::atomic<PostNode *> returned{nullptr}; // pushed by consumers
   std::mutex mutex;                          // guards the rest
   // Whole lists taken from `returned`, kept as they are: appending them to
@@ -59,13 +64,29 @@ struct ThreadCache {
 };
 thread_local ThreadCache t_cache;
 
+void join_free_lists(SharedPool &p) {
+  PostNode *joined = nullptr;
+  for (PostNode *list : p.free_lists) {
+    PostNode *last = list;
+    while (last->next)
+      last = last->next;
+    last->next = joined;
+    joined = list;
+  }
+  p.free_lists.clear();
+  p.free_lists.push_back(joined);
+}
+
 /// Refills the calling thread's cache with up to kCacheMax nodes.
 void refill() {
   SharedPool &p = pool();
   std::lock_guard lock(p.mutex);
   // Exchange-all has no ABA problem, unlike popping one node.
-  if (PostNode *r = p.returned.exchange(nullptr, std::memory_order_acquire))
+  if (PostNode *r = p.returned.exchange(nullptr, std::memory_order_acquire)) {
+    if (p.free_lists.size() == kMaxFreeLists)
+      join_free_lists(p);
     p.free_lists.push_back(r);
+  }
   if (p.free_lists.empty()) {
     const int size = p.chunks.empty() ? kFirstChunk : kChunk;
     auto chunk = std::make_unique<PostNode[]>(size);
