@@ -105,8 +105,9 @@ template <class T> bool argNonNull(T V) noexcept {
 
 bool policyIsMay() noexcept;
 int64_t waitMinNs() noexcept;
-/// True when `Fd` is a socket, pipe or character device in non-blocking
-/// mode: I/O on it cannot block, so the `did` policy stays silent.
+/// True when `Fd` is not a file, directory or block device (a socket, pipe,
+/// terminal, eventfd, ...) and is in non-blocking mode: I/O on it cannot
+/// block, so the `did` policy stays silent.
 bool fdIsNonBlocking(int Fd) noexcept;
 /// Records and prints a blocking call made in a handler (errno preserved).
 /// `Why` says what made the `did` policy decide it blocked.
