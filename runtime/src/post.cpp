@@ -55,22 +55,6 @@ bool LoopImpl::posts_pending() const noexcept {
 
 namespace {
 
-/// Gives the nodes run so far back to the pool, even if a task throws.
-struct UsedNodes {
-  PostNode *first = nullptr;
-  PostNode *last = nullptr;
-  void add(PostNode *node) {
-    node->next = first;
-    first = node;
-    if (!last)
-      last = node;
-  }
-  ~UsedNodes() {
-    if (first)
-      give_post_nodes(first, last);
-  }
-};
-
 PostNode *reverse(PostNode *list) {
   PostNode *out = nullptr;
   while (list) {
@@ -94,23 +78,28 @@ void LoopImpl::on_wakeup() {
   if (!batch_)
     batch_ = reverse(incoming_.exchange(nullptr, std::memory_order_seq_cst));
 
-  UsedNodes used;
+  UsedPostNodes used; // gives nodes back even if a task throws
   while (PostNode *node = batch_) {
     batch_ = node->next; // a throwing task leaves the rest for next time
-    used.add(node);
     if (node->offload_done)
       --offloads_in_flight_;
-    struct Reset {
-      Task &fn;
-      ~Reset() { fn.reset(); }
-    } reset{node->fn};
+    // Recycled only once the task has returned: a task that posts may be
+    // handed a node from this thread's cache.
+    struct Recycle {
+      PostNode *node;
+      UsedPostNodes &used;
+      ~Recycle() {
+        node->fn.reset();
+        used.add(node);
+      }
+    } recycle{node, used};
     DispatchScope scope(DispatchTarget{node->fn.code(), node->label});
     node->fn();
   }
 }
 
 void LoopImpl::drop_posts() noexcept {
-  UsedNodes used;
+  UsedPostNodes used;
   for (PostNode *list : {batch_, incoming_.exchange(nullptr)}) {
     while (PostNode *node = list) {
       list = node->next;

@@ -9,16 +9,29 @@ namespace evguard::detail {
 
 struct alignas(64) PostNode {
   PostNode *next = nullptr;
+  PostNode *chain_next = nullptr; // pool only: links chains of free nodes
   Task fn;
   const char *label = nullptr;
   bool offload_done = false; // completes an offload: counts down in-flight
 };
 
-/// Takes a node: from the calling thread's cache, else all the nodes the
-/// consumers have given back (one exchange, so no ABA), else a new chunk.
+/// Takes a node from the calling thread's cache, refilled from the pool.
 PostNode *take_post_node();
-/// Gives back a chain of used nodes (`first` ... `last`, linked by next).
-void give_post_nodes(PostNode *first, PostNode *last) noexcept;
+
+/// Collects used nodes on the loop thread and gives them back to the pool:
+/// first into the calling thread's own cache, then in chains of kChainMax.
+class UsedPostNodes {
+public:
+  void add(PostNode *node) noexcept;
+  ~UsedPostNodes(); // gives back the last, partial chain
+  UsedPostNodes() = default;
+  UsedPostNodes(const UsedPostNodes &) = delete;
+  UsedPostNodes &operator=(const UsedPostNodes &) = delete;
+
+private:
+  PostNode *chain_ = nullptr;
+  int length_ = 0;
+};
 
 } // namespace evguard::detail
 
