@@ -115,9 +115,17 @@ bool inThisLibrary(const void *Addr) {
 std::vector<void *> usefulFrames(void *const *Frames, int N) {
   constexpr size_t MaxShown = 24;
   std::vector<void *> Out;
+  // The library also holds the runtime itself (evguard::Loop, ...), whose
+  // frames are kept: only the interposer (an extern "C" libc name) and the
+  // detectors (evguard::debug) on top are dropped.
   int I = 0;
-  while (I < N && inThisLibrary(Frames[I]))
+  while (I < N && inThisLibrary(Frames[I])) {
+    std::string F = symbolize(Frames[I]).Function;
+    if (F.find("evguard::") != std::string::npos &&
+        F.find("evguard::debug::") == std::string::npos)
+      break;
     ++I;
+  }
   for (; I < N && Out.size() < MaxShown; ++I) {
     std::string F = symbolize(static_cast<char *>(Frames[I]) - 1).Function;
     if (F.rfind("std::__invoke", 0) == 0 || F.rfind("std::invoke", 0) == 0 ||

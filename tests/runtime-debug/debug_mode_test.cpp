@@ -235,6 +235,17 @@ TEST(BlockingCall, WaitsAreReportedOnlyWhenTheyWaited) {
   EXPECT_FALSE(contains(O.Err, "again:")) << O.Err;
 }
 
+TEST(BlockingCall, NestedLoopInAHandlerIsReported) {
+  // The inner loop's epoll_wait happens in the outer handler's dispatch
+  // (between the inner loop's own dispatches) and waits for its timer.
+  expectReport("nested-loop", BlockingOnly,
+               {"(wait)", "epoll_", "it waited",
+                "handler: (anonymous namespace)::nestedLoopHandler",
+                // The runtime's own frames (the inner loop) stay in the
+                // backtrace; only the interposer's are dropped.
+                "#0  evguard::"});
+}
+
 TEST(BlockingCall, RepeatsAreRateLimitedAndCounted) {
   std::string Sarif = tempPath("repeat");
   Env E = BlockingOnly;

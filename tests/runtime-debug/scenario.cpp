@@ -215,6 +215,15 @@ int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
   return Ec ? 3 : 0;
 }
 
+/// Runs a second loop inside a handler: its epoll_wait waits 5 ms for its
+/// timer, which is a nested loop stalling the outer one.
+void nestedLoopHandler(evguard::TimerId) {
+  evguard::Loop Inner;
+  auto T = Inner.start_timer(5ms, 0ns, [](evguard::TimerId) {});
+  if (!T || Inner.run())
+    std::exit(3);
+}
+
 /// The same blocking call 100 times in one handler.
 void repeatHandler(evguard::TimerId) {
   for (int I = 0; I < 100; ++I)
@@ -239,7 +248,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
-               "conditions blocking-socket poll repeat faults busy sleepy stuck healthy offloaded thread "
+               "conditions blocking-socket poll repeat nested-loop faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term lambda\n");
   return 2;
 }
@@ -263,6 +272,7 @@ int main(int Argc, char **Argv) {
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
       {"stuck", stuckHandler},           {"blocking-socket", blockingSocketHandler},
       {"poll", pollHandler},             {"repeat", repeatHandler},
+      {"nested-loop", nestedLoopHandler},
   };
   for (const Entry &E : Handlers)
     if (S == E.Name)
