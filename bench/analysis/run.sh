@@ -2,9 +2,10 @@
 # Measures evguard against what parsing alone costs, side by side in one run:
 #   (a) clang-19 -fsyntax-only over every TU of BUILD_DIR/compile_commands.json,
 #       with the database's flags, N TUs at a time (xargs -P N);
-#   (b) evguard -p BUILD_DIR -j N.
-# For each N it prints both times (hyperfine, mean of --runs runs), the ratio
-# evguard / syntax-only, and the peak RSS of one run of each.
+#   (b) the same commands on an empty source: clang's per-process start-up;
+#   (c) evguard -p BUILD_DIR -j N.
+# For each N it prints wall and CPU times (hyperfine, mean of --runs runs), the
+# ratios evguard / (a) and evguard / (a - b), and the peak RSS of one run.
 #
 # Usage: bench/analysis/run.sh [-j "1 2"] [--runs R] [--evguard PATH] BUILD_DIR [-- EVGUARD_ARGS...]
 #   e.g. python3 bench/analysis/gen_server.py /tmp/synth && bench/analysis/run.sh /tmp/synth
@@ -16,7 +17,7 @@ runs=5
 evguard=${EVGUARD:-$here/../../build/tool/evguard/evguard}
 clang=${CLANG:-clang-19}
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     -j) jobs_list=$2; shift 2 ;;
@@ -32,6 +33,7 @@ done
 extra_args=("$@")
 
 [[ -n ${build:-} ]] || usage
+[[ -d $build ]] || { echo "run.sh: $build is not a directory" >&2; exit 2; }
 build=$(cd "$build" && pwd)
 db=$build/compile_commands.json
 for tool in hyperfine python3 "$clang"; do
