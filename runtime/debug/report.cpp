@@ -381,12 +381,20 @@ std::string ruleJson(const RuleText &R) {
          json(std::string(R.Level) == "error" ? "error" : "warning") + "}}";
 }
 
+/// Code of the system (libc++/libstdc++ templates, libc headers) rather
+/// than the program: a location there is not where the fix goes.
+bool isSystemSource(const std::string &File) {
+  return File.rfind("/usr/", 0) == 0;
+}
+
 /// The best source location for a finding: the first frame of its
-/// backtrace that the symbolizer places in a source file (the call site in
-/// the program), else the handler's code.
+/// backtrace that the symbolizer places in the program's own sources (for a
+/// blocking call, the call site; for a stall, the innermost program frame),
+/// else the first frame with any line, else the handler's code.
 SourceLine locate(const Stored &S, bool AllowSymbolizer) {
   if (!AllowSymbolizer)
     return {};
+  SourceLine Fallback;
   for (size_t I = 0; I < S.Frames.size() && I < 16; ++I) {
     const char *A = static_cast<const char *>(S.Frames[I]) - 1;
     Symbol Sym = symbolize(A);
@@ -394,10 +402,17 @@ SourceLine locate(const Stored &S, bool AllowSymbolizer) {
         Sym.Module.find("libevguard-runtime-debug") != std::string::npos)
       continue;
     SourceLine L = sourceLine(A);
-    if (L.Line)
+    if (!L.Line)
+      continue;
+    if (!isSystemSource(L.File))
       return L;
+    if (!Fallback.Line)
+      Fallback = L;
   }
-  return sourceLine(S.Code);
+  SourceLine Handler = sourceLine(S.Code);
+  return Handler.Line && !isSystemSource(Handler.File) ? Handler
+         : Fallback.Line                                ? Fallback
+                                                        : Handler;
 }
 
 std::string resultJson(const Stored &S, bool AllowSymbolizer,

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -114,9 +115,22 @@ void checkSlot(ThreadSlot &S, int64_t Now, int64_t StallNs) {
     S.AckSeq.store(Seq, std::memory_order_release); // Thread gone.
 }
 
+/// A watchdog that cannot get a CPU on a loaded machine misses the stalls it
+/// is there for, so it asks for a real-time priority (it sleeps almost all
+/// the time), or else a better nice value; without the privilege for either
+/// it runs as is.
+void raiseWatchdogPriority() {
+  sched_param Param{};
+  Param.sched_priority = 1;
+  if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &Param) == 0)
+    return;
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), -10);
+}
+
 void *watchdogMain(void *) {
   ThreadState &Me = TLS;
   Me.Internal = 1; // Never a loop thread; its calls are evguard's own.
+  raiseWatchdogPriority();
   const int64_t StallNs = config().StallNs;
   // Scanning at a quarter of the threshold reports a stall by 1.25x it.
   int64_t PeriodNs = std::max<int64_t>(StallNs / 4, 1000000);
