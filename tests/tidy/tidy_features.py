@@ -277,6 +277,30 @@ def test_cmake_clang_tidy(env):
                     r"\[evguard-blocking-call\]", out), "the build prints the evguard warning", out)
 
 
+def test_install(env):
+    """cmake --install puts the plugin in <prefix>/lib/evguard, and from there
+    it reads the database installed in <prefix>/share/evguard/annotations."""
+    prefix = os.path.join(env.work, "prefix")
+    script = os.path.join(os.path.dirname(env.plugin), "cmake_install.cmake")
+    got = run(["cmake", "-DCMAKE_INSTALL_PREFIX=" + prefix, "-P", script])
+    check(got.returncode == 0, "cmake install script failed", got.stdout + got.stderr)
+    installed = os.path.join(prefix, "lib", "evguard", "libevguard-tidy.so")
+    check(os.path.exists(installed), "plugin not at <prefix>/lib/evguard", got.stdout)
+    # The share/ part is installed by the root project; lay it out the same
+    # way, plus one entry only this copy has, to see which copy is read.
+    share = os.path.join(prefix, "share", "evguard", "annotations")
+    shutil.copytree(os.path.join(ROOT, "annotations"), share)
+    shutil.copy(os.path.join(FIXTURES, "project", "db", "project.json"), share)
+    proj = env.copy("project")
+    src = os.path.join(proj, "src", "main.c")
+    env_vars = {k: v for k, v in os.environ.items() if k != "EVGUARD_DATA_DIR"}
+    got = subprocess.run([env.tidy, "--load=" + installed, "--config={Checks: '-*,evguard-blocking-call'}",
+                          src, "--", "-std=gnu11"], capture_output=True, text=True, cwd=env.work,
+                         env=env_vars)
+    check(warnings(got.stdout) == [("main.c", line_of(src, "project_flush();"), 3, "evguard-blocking-call")],
+          "the installed plugin reads the installed database", got.stdout + got.stderr)
+
+
 def main():
     name, tidy, plugin, evguard = sys.argv[1:5]
     test = globals().get("test_" + name.replace("-", "_"))
