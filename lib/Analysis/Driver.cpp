@@ -17,6 +17,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include <mutex>
 
 namespace evguard {
@@ -119,7 +120,12 @@ DriverResult summarizeCompilationDatabase(
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
       const std::string &File = Files[I];
-      clang::tooling::ClangTool Tool(CDB, {File});
+      // Each tool gets a file system with a working directory of its own:
+      // the real one would chdir the whole process under the other workers.
+      clang::tooling::ClangTool Tool(
+          CDB, {File}, std::make_shared<clang::PCHContainerOperations>(),
+          llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
+              llvm::vfs::createPhysicalFileSystem().release()));
       Tool.appendArgumentsAdjuster(resourceDirAdjuster());
       Tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
           "-Wno-everything", clang::tooling::ArgumentInsertPosition::END));

@@ -133,6 +133,7 @@ private:
   std::vector<uint32_t> virtualTargets(uint32_t Method) const;
   void buildPointsTo();
   void resolveCalls();
+  void propagateForks();
   void deriveRegisteringParams();
   void findRoots();
   bool isHandlerField(const std::string &Key) const;
@@ -181,6 +182,10 @@ void Linker::mergeFunctions(const TUSummary &TU) {
     F.StandardLibrary |= R.StandardLibrary;
     F.System |= R.System;
     F.AddressTaken |= R.AddressTaken;
+    F.Forks |= R.Forks;
+    for (const std::string &U : R.ReturnsResultOf)
+      if (llvm::find(F.ReturnsResultOf, U) == F.ReturnsResultOf.end())
+        F.ReturnsResultOf.push_back(U);
     F.Handler |= R.Handler;
     F.Nonblocking |= R.Nonblocking;
     if (!F.AllowBlocking)
@@ -298,6 +303,23 @@ void Linker::buildPointsTo() {
   PT.propagate();
 }
 
+/// A function that returns what a forking function returned forks too
+/// (Redis' redisFork()).
+void Linker::propagateForks() {
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (Function &F : P->Functions) {
+      if (F.Forks)
+        continue;
+      for (const std::string &U : F.ReturnsResultOf)
+        if (auto Id = fnId(U); Id && P->Functions[*Id].Forks) {
+          F.Forks = Changed = true;
+          break;
+        }
+    }
+  }
+}
+
 void Linker::resolveCalls() {
   for (Function &F : P->Functions) {
     if (!F.BodyRecord)
@@ -307,6 +329,9 @@ void Linker::resolveCalls() {
       RC.Site = &Site;
       RC.At = global(*F.BodyFrom, Site.At);
       RC.Targets = targetsOf(Site);
+      if (!Site.ChildOf.empty())
+        if (auto Guard = fnId(Site.ChildOf))
+          RC.InChild = P->Functions[*Guard].Forks;
       RC.OnRegularFile =
           Site.DescriptorIsFile ||
           llvm::any_of(Site.DescriptorSources,
@@ -451,6 +476,7 @@ std::unique_ptr<Program> Linker::run(std::vector<const TUSummary *> Sorted) {
   }
   for (Function &F : P->Functions)
     llvm::sort(F.Overriders);
+  propagateForks();
   buildPointsTo();
   resolveCalls();
   deriveRegisteringParams();

@@ -30,6 +30,8 @@ struct ResolvedCall {
   /// The call's descriptor argument may be a regular file's (see
   /// CallSite::DescriptorCheck).
   bool OnRegularFile = false;
+  /// Runs only in a forked child: not on the loop thread.
+  bool InChild = false;
 };
 
 struct Function {
@@ -40,6 +42,8 @@ struct Function {
   bool StandardLibrary = false;
   bool System = false;
   bool AddressTaken = false;
+  bool Forks = false;
+  std::vector<std::string> ReturnsResultOf;
   bool Handler = false;
   bool Nonblocking = false;
   std::optional<std::string> AllowBlocking;

@@ -145,6 +145,8 @@ void Walker::walkFrom(uint32_t Root, const Registration *Reg, bool NonblockingRo
     uint32_t AllowedBy = Visits[Fn].AllowedBy;
     for (uint32_t CI = 0; CI < F.Calls.size(); ++CI) {
       const ResolvedCall &RC = F.Calls[CI];
+      if (RC.InChild)
+        continue;
       for (uint32_t T : RC.Targets) {
         const Function &Callee = P.Functions[T];
         Leaf L = leafKind(Callee, RC, Opts);

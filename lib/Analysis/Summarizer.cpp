@@ -98,16 +98,20 @@ public:
   bool VisitVarDecl(VarDecl *VD);
   bool VisitInitListExpr(InitListExpr *ILE);
   bool VisitDeclRefExpr(DeclRefExpr *DRE);
+  bool VisitReturnStmt(ReturnStmt *RS);
 
 private:
-  ChildBranch childBranch(const Expr *Cond);
-  bool isForkValue(const Expr *E);
-  bool isForkCall(const Expr *E) const;
+  std::pair<ChildBranch, const FunctionDecl *> childBranch(const Expr *Cond);
+  const FunctionDecl *resultCallee(const Expr *E) const;
+  void noteResult(const VarDecl *VD, const Expr *Value);
+  bool knownToFork(const FunctionDecl *Callee);
+  bool traverseChild(Stmt *St, const FunctionDecl *Guard);
 
   Summarizer &S;
   uint32_t Fn; ///< NoFunction in a global initializer: stores only
   const FunctionDecl *FD;
-  llvm::DenseSet<const VarDecl *> ForkVars;
+  /// Integer variables holding a call's result: `pid = fork()`.
+  llvm::DenseMap<const VarDecl *, const FunctionDecl *> ResultOf;
   llvm::DenseSet<const Expr *> DirectCallees;
 };
 
@@ -126,6 +130,9 @@ public:
   SourceManager &SM;
   const AnnotationDatabase &DB;
   std::shared_ptr<TUSummary> Out;
+  /// While walking code that runs only if this function returned 0 (a
+  /// possible fork child): its USR.
+  std::string ChildGuard;
 
   void summarizeFunction(const FunctionDecl *FD);
   void summarizeGlobalInit(const VarDecl *VD);
@@ -240,6 +247,11 @@ uint32_t Summarizer::record(const FunctionDecl *FD) {
     PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
     R.StandardLibrary = P.isValid() && isStandardLibraryPath(P.getFilename());
   }
+  // fork() and vfork() return 0 in the child; so do functions the database
+  // says fork (applyDatabase).
+  if (FD->getIdentifier() && (FD->getName() == "fork" || FD->getName() == "vfork") &&
+      FD->isExternC())
+    R.Forks = true;
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
     R.Virtual = MD->isVirtual();
     for (const CXXMethodDecl *O : MD->overridden_methods())
@@ -269,6 +281,9 @@ void Summarizer::applyDatabase(const FunctionDecl *FD, FunctionRecord &R) {
   R.RegistersParams.assign(E->RegistersHandler.begin(), E->RegistersHandler.end());
   R.OffloadsParams.assign(E->Offloads.begin(), E->Offloads.end());
   R.OpensFile = E->OpensFile;
+  R.Forks |= E->Forks;
+  if (E->AllowBlocking)
+    R.AllowBlocking = E->AllowBlocking;
   R.FactsFrom = "database " + E->From.str();
 }
 
@@ -682,6 +697,7 @@ bool Summarizer::worthRecording(const FunctionDecl *Callee, uint32_t Rec,
 void Summarizer::addCall(uint32_t Caller, CallSite Site) {
   if (Caller == NoFunction)
     return;
+  Site.ChildOf = ChildGuard;
   fn(Caller).Calls.push_back(std::move(Site));
 }
 
@@ -898,9 +914,7 @@ bool BodyWalker::VisitBinaryOperator(BinaryOperator *BO) {
       S.addStore(Dest[0], BO->getRHS(), BO->getBeginLoc());
       S.noteFileDescriptor(Dest[0], BO->getRHS());
     }
-    if (isForkCall(BO->getRHS()))
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-        ForkVars.insert(VD);
+    noteResult(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS());
   }
   return true;
 }
@@ -908,8 +922,7 @@ bool BodyWalker::VisitBinaryOperator(BinaryOperator *BO) {
 bool BodyWalker::VisitVarDecl(VarDecl *VD) {
   if (!VD->hasInit() || isa<ParmVarDecl>(VD))
     return true;
-  if (isForkCall(VD->getInit()))
-    ForkVars.insert(VD);
+  noteResult(VD, VD->getInit());
   S.addStore({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit(), VD->getLocation());
   S.noteFileDescriptor({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit());
   if (Fn == NoFunction || !VD->hasLocalStorage())
@@ -966,70 +979,106 @@ bool BodyWalker::TraverseLambdaExpr(LambdaExpr *LE) {
 
 //===----------------------------------------------------------------------===//
 // fork(): the child's code is not on the loop thread
+//
+// `if (pid == 0)` after `pid = fork()` is the child. The same test on the
+// result of another function (Redis' redisFork()) is the child when that
+// function returns fork()'s result, which may only be known once every TU
+// is linked: such code is walked, and its calls are tagged with the guarding
+// function (CallSite::ChildOf) for the link step to decide.
 //===----------------------------------------------------------------------===//
 
-bool BodyWalker::isForkCall(const Expr *E) const {
+const FunctionDecl *BodyWalker::resultCallee(const Expr *E) const {
   if (!E)
-    return false;
-  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-  if (!CE)
-    return false;
-  const FunctionDecl *F = CE->getDirectCallee();
-  if (!F || !F->getIdentifier())
-    return false;
-  return F->getName() == "fork" || F->getName() == "vfork";
-}
-
-bool BodyWalker::isForkValue(const Expr *E) {
+    return nullptr;
   E = E->IgnoreParenCasts();
-  if (isForkCall(E))
-    return true;
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    return CE->getDirectCallee();
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-      return ForkVars.contains(VD);
-  if (const auto *BO = dyn_cast<BinaryOperator>(E))
-    return BO->getOpcode() == BO_Assign && isForkCall(BO->getRHS());
-  return false;
+      return ResultOf.lookup(VD);
+  if (const auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->getOpcode() == BO_Assign)
+    return resultCallee(BO->getRHS());
+  return nullptr;
 }
 
-ChildBranch BodyWalker::childBranch(const Expr *Cond) {
+void BodyWalker::noteResult(const VarDecl *VD, const Expr *Value) {
+  if (!VD || !Value || !VD->getType()->isIntegerType())
+    return;
+  const auto *CE = dyn_cast<CallExpr>(Value->IgnoreParenCasts());
+  if (CE && CE->getDirectCallee())
+    ResultOf[VD] = CE->getDirectCallee();
+}
+
+bool BodyWalker::VisitReturnStmt(ReturnStmt *RS) {
+  if (Fn == NoFunction || !FD || !FD->getReturnType()->isIntegerType())
+    return true;
+  if (const FunctionDecl *Callee = resultCallee(RS->getRetValue())) {
+    std::string U = S.usr(Callee);
+    auto &Returns = S.fn(Fn).ReturnsResultOf;
+    if (llvm::find(Returns, U) == Returns.end())
+      Returns.push_back(U);
+  }
+  return true;
+}
+
+bool BodyWalker::knownToFork(const FunctionDecl *Callee) {
+  return Callee && S.fn(S.record(Callee)).Forks;
+}
+
+std::pair<ChildBranch, const FunctionDecl *> BodyWalker::childBranch(const Expr *Cond) {
+  constexpr std::pair<ChildBranch, const FunctionDecl *> None{ChildBranch::None, nullptr};
   if (!Cond)
-    return ChildBranch::None;
+    return None;
   Cond = Cond->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(Cond);
-      UO && UO->getOpcode() == UO_LNot && isForkValue(UO->getSubExpr()))
-    return ChildBranch::Then;
-  if (isForkValue(Cond))
-    return ChildBranch::Else;
+  if (const auto *UO = dyn_cast<UnaryOperator>(Cond); UO && UO->getOpcode() == UO_LNot) {
+    const FunctionDecl *F = resultCallee(UO->getSubExpr());
+    return F ? std::make_pair(ChildBranch::Then, F) : None;
+  }
   const auto *BO = dyn_cast<BinaryOperator>(Cond);
-  if (!BO)
-    return ChildBranch::None;
+  if (!BO || !BO->isComparisonOp()) {
+    const FunctionDecl *F = resultCallee(Cond);
+    return F ? std::make_pair(ChildBranch::Else, F) : None;
+  }
   auto IsZero = [&](const Expr *E) {
     Expr::EvalResult R;
     return E->EvaluateAsInt(R, S.Ctx) && R.Val.getInt() == 0;
   };
-  const Expr *Value = nullptr;
+  const FunctionDecl *F = nullptr;
   bool ZeroOnRight = true;
-  if (IsZero(BO->getRHS()) && isForkValue(BO->getLHS()))
-    Value = BO->getLHS();
-  else if (IsZero(BO->getLHS()) && isForkValue(BO->getRHS())) {
-    Value = BO->getRHS();
+  if (IsZero(BO->getRHS()))
+    F = resultCallee(BO->getLHS());
+  else if (IsZero(BO->getLHS())) {
+    F = resultCallee(BO->getRHS());
     ZeroOnRight = false;
   }
-  if (!Value)
-    return ChildBranch::None;
+  if (!F)
+    return None;
   switch (BO->getOpcode()) {
   case BO_EQ:
-    return ChildBranch::Then;
+    return {ChildBranch::Then, F};
   case BO_NE:
-    return ChildBranch::Else;
+    return {ChildBranch::Else, F};
   case BO_GT: // pid > 0: the parent
-    return ZeroOnRight ? ChildBranch::Else : ChildBranch::None;
+    return ZeroOnRight ? std::make_pair(ChildBranch::Else, F) : None;
   case BO_LT: // 0 < pid: the parent
-    return ZeroOnRight ? ChildBranch::None : ChildBranch::Else;
+    return ZeroOnRight ? None : std::make_pair(ChildBranch::Else, F);
   default:
-    return ChildBranch::None;
+    return None;
   }
+}
+
+/// Walks S as code that runs only when Guard's result was 0: skipped when
+/// Guard is known to fork, tagged otherwise.
+bool BodyWalker::traverseChild(Stmt *St, const FunctionDecl *Guard) {
+  if (!St)
+    return true;
+  if (knownToFork(Guard))
+    return true;
+  std::string Saved = S.ChildGuard;
+  S.ChildGuard = S.usr(Guard);
+  bool Ok = TraverseStmt(St);
+  S.ChildGuard = std::move(Saved);
+  return Ok;
 }
 
 bool BodyWalker::TraverseIfStmt(IfStmt *If) {
@@ -1040,12 +1089,15 @@ bool BodyWalker::TraverseIfStmt(IfStmt *If) {
     return false;
   if (!TraverseStmt(If->getCond()))
     return false;
-  ChildBranch Child = childBranch(If->getCond());
-  if (Child != ChildBranch::Then && !TraverseStmt(If->getThen()))
+  auto [Child, Guard] = childBranch(If->getCond());
+  bool Ok = Child == ChildBranch::Then ? traverseChild(If->getThen(), Guard)
+                                       : TraverseStmt(If->getThen());
+  if (!Ok)
     return false;
-  if (Child != ChildBranch::Else && If->getElse() && !TraverseStmt(If->getElse()))
-    return false;
-  return true;
+  if (!If->getElse())
+    return true;
+  return Child == ChildBranch::Else ? traverseChild(If->getElse(), Guard)
+                                    : TraverseStmt(If->getElse());
 }
 
 bool BodyWalker::TraverseSwitchStmt(SwitchStmt *Sw) {
@@ -1054,7 +1106,8 @@ bool BodyWalker::TraverseSwitchStmt(SwitchStmt *Sw) {
   if (!TraverseStmt(Sw->getCond()))
     return false;
   const auto *Body = dyn_cast_or_null<CompoundStmt>(Sw->getBody());
-  if (!Body || !isForkValue(Sw->getCond()))
+  const FunctionDecl *Guard = resultCallee(Sw->getCond());
+  if (!Body || !Guard)
     return TraverseStmt(Sw->getBody());
   bool InChild = false;
   for (Stmt *St : Body->body()) {
@@ -1064,7 +1117,7 @@ bool BodyWalker::TraverseSwitchStmt(SwitchStmt *Sw) {
     } else if (isa<DefaultStmt>(St)) {
       InChild = false;
     }
-    if (!InChild && !TraverseStmt(St))
+    if (!(InChild ? traverseChild(St, Guard) : TraverseStmt(St)))
       return false;
     if (isa<BreakStmt>(St))
       InChild = false;
@@ -1083,14 +1136,21 @@ static bool endsInReturn(const Stmt *S) {
 }
 
 bool BodyWalker::TraverseCompoundStmt(CompoundStmt *CS) {
-  for (Stmt *St : CS->body()) {
-    if (!TraverseStmt(St))
+  auto Body = CS->body();
+  for (auto It = Body.begin(); It != Body.end(); ++It) {
+    if (!TraverseStmt(*It))
       return false;
     // `if (pid != 0) { ...; return; }`: what follows runs in the child.
-    if (const auto *If = dyn_cast<IfStmt>(St);
-        If && !If->getElse() && childBranch(If->getCond()) == ChildBranch::Else &&
-        endsInReturn(If->getThen()))
-      return true;
+    const auto *If = dyn_cast<IfStmt>(*It);
+    if (!If || If->getElse() || !endsInReturn(If->getThen()))
+      continue;
+    auto [Child, Guard] = childBranch(If->getCond());
+    if (Child != ChildBranch::Else)
+      continue;
+    for (auto Rest = std::next(It); Rest != Body.end(); ++Rest)
+      if (!traverseChild(*Rest, Guard))
+        return false;
+    return true;
   }
   return true;
 }

@@ -72,6 +72,9 @@ struct CallSite {
   std::vector<ValueRef> DescriptorSources;
   /// NOLINT on the call's line: the check list ("" = all) and the comment.
   std::optional<std::string> NoLintChecks;
+  /// Inside `if (f() == 0)` (or the like) for a function f not known, in
+  /// this TU, to fork: f's USR. The link step drops the call if f forks.
+  std::string ChildOf;
   std::string NoLintText;
 };
 
@@ -106,6 +109,11 @@ struct FunctionRecord {
   std::vector<uint32_t> RegistersParams;
   std::vector<uint32_t> OffloadsParams;
   bool OpensFile = false;
+  /// Returns 0 in a child process (fork, vfork, a database "forks" entry).
+  bool Forks = false;
+  /// Integer functions whose result this one returns (`return fork();`,
+  /// `pid = fork(); ...; return pid;`): it forks if one of them does.
+  std::vector<std::string> ReturnsResultOf;
   std::string FactsFrom; ///< "database FILE:LINE:COL" or "annotation"
 
   std::vector<CallSite> Calls; ///< only when HasBody, in source order

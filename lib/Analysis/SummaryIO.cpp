@@ -20,7 +20,7 @@ using nlohmann::json;
 
 namespace evguard {
 
-static constexpr int SummaryFormat = 2;
+static constexpr int SummaryFormat = 3;
 static constexpr llvm::StringLiteral SummarySuffix = ".evgsum.json";
 
 static json toJson(const Loc &L) { return json::array({L.File, L.Line, L.Col}); }
@@ -78,6 +78,9 @@ static json toJson(const FunctionRecord &F) {
   Flag("handler", F.Handler);
   Flag("nonblocking", F.Nonblocking);
   Flag("opens_file", F.OpensFile);
+  Flag("forks", F.Forks);
+  if (!F.ReturnsResultOf.empty())
+    J["returns_result_of"] = F.ReturnsResultOf;
   if (!F.FnType.empty())
     J["type"] = F.FnType;
   if (!F.Overrides.empty())
@@ -107,6 +110,8 @@ static json toJson(const FunctionRecord &F) {
       CJ["type"] = C.FnType;
     if (C.ProvedNonblocking)
       CJ["nb"] = true;
+    if (!C.ChildOf.empty())
+      CJ["child_of"] = C.ChildOf;
     if (C.DescriptorCheck)
       CJ["fd"] = {C.DescriptorIsFile, refs(C.DescriptorSources)};
     if (C.NoLintChecks) {
@@ -138,6 +143,8 @@ static FunctionRecord functionFrom(const json &J) {
   F.Handler = J.value("handler", false);
   F.Nonblocking = J.value("nonblocking", false);
   F.OpensFile = J.value("opens_file", false);
+  F.Forks = J.value("forks", false);
+  F.ReturnsResultOf = J.value("returns_result_of", std::vector<std::string>{});
   F.FnType = J.value("type", "");
   F.Overrides = J.value("overrides", std::vector<std::string>{});
   if (J.contains("allow"))
@@ -160,6 +167,7 @@ static FunctionRecord functionFrom(const json &J) {
       C.Sources = refsFrom(CJ.at("src"));
     C.FnType = CJ.value("type", "");
     C.ProvedNonblocking = CJ.value("nb", false);
+    C.ChildOf = CJ.value("child_of", "");
     if (CJ.contains("fd")) {
       C.DescriptorCheck = true;
       C.DescriptorIsFile = CJ.at("fd").at(0).get<bool>();

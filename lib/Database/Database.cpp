@@ -287,6 +287,10 @@ static OrderedJson entryJson(const FunctionEntry &E) {
     J["nonblocking"] = true;
   if (E.OpensFile)
     J["opens_file"] = true;
+  if (E.AllowBlocking)
+    J["allow_blocking"] = {{"reason", *E.AllowBlocking}};
+  if (E.Forks)
+    J["forks"] = true;
   if (!E.Note.empty())
     J["note"] = E.Note;
   J["origin"] = E.From.str();

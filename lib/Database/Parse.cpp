@@ -27,10 +27,11 @@ constexpr int SupportedFormat = 1;
 const char *const TopKeys[] = {"$schema",        "format",
                                "description",    "functions",
                                "handler_fields", "remove_handler_fields"};
-const char *const EntryKeys[] = {"name",     "class",       "params",
-                                 "blocking", "may_fault",   "registers_handler",
-                                 "offloads", "nonblocking", "opens_file",
-                                 "remove",   "note",        "origin"};
+const char *const EntryKeys[] = {"name",           "class",       "params",
+                                 "blocking",       "may_fault",   "registers_handler",
+                                 "offloads",       "nonblocking", "opens_file",
+                                 "allow_blocking", "forks",       "remove",
+                                 "note",           "origin"};
 /// What a removal may carry besides "remove" itself.
 const char *const RemoveKeys[] = {"name",   "class", "params",
                                   "remove", "note",  "origin"};
@@ -111,6 +112,10 @@ private:
                                              llvm::StringRef Hint);
   llvm::Expected<int64_t> integer(const std::string &Pointer, const Json &V,
                                   llvm::StringRef What);
+  /// {"reason": "..."}: may_fault and allow_blocking.
+  llvm::Expected<std::string> parseReason(const std::string &Pointer,
+                                          const Json &V, llvm::StringRef Key,
+                                          llvm::StringRef Why);
   llvm::Expected<unsigned>
   index(const std::string &Pointer, const Json &V, llvm::StringRef What,
         const std::optional<std::vector<std::string>> &Params);
@@ -146,6 +151,22 @@ FileParser::nonEmptyString(const std::string &Pointer, const Json &V,
     return databaseError(at(Pointer), llvm::formatv("{0} is empty", What),
                          Hint);
   return S;
+}
+
+llvm::Expected<std::string> FileParser::parseReason(const std::string &Pointer,
+                                                    const Json &V,
+                                                    llvm::StringRef Key,
+                                                    llvm::StringRef Why) {
+  std::string Quoted = ("'" + Key + "'").str();
+  if (auto Err = requireObject(Pointer, V, Quoted))
+    return std::move(Err);
+  if (auto Err = checkKeys(Pointer, V, Quoted, FaultKeys))
+    return std::move(Err);
+  if (!V.contains("reason"))
+    return databaseError(at(Pointer), llvm::formatv("{0} has no 'reason'", Quoted),
+                         llvm::formatv("add \"reason\": {0}", Why));
+  return nonEmptyString(Pointer + "/reason", V["reason"], "'reason'",
+                        llvm::formatv("say {0}", Why).str());
 }
 
 llvm::Expected<int64_t> FileParser::integer(const std::string &Pointer,
@@ -425,19 +446,18 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
     if (auto Err = parseBlocking(Pointer + "/blocking", *It, E))
       return Err;
   if (auto It = V.find("may_fault"); It != V.end()) {
-    std::string P = Pointer + "/may_fault";
-    if (auto Err = requireObject(P, *It, "'may_fault'"))
-      return Err;
-    if (auto Err = checkKeys(P, *It, "'may_fault'", FaultKeys))
-      return Err;
-    if (!It->contains("reason"))
-      return databaseError(at(P), "'may_fault' has no 'reason'",
-                           "add \"reason\": why the call may fault");
-    auto Reason = nonEmptyString(P + "/reason", (*It)["reason"], "'reason'",
-                                 "say why the call may fault");
+    auto Reason = parseReason(Pointer + "/may_fault", *It, "may_fault",
+                              "why the call may fault");
     if (!Reason)
       return Reason.takeError();
     E.MayFault = FaultInfo{std::move(*Reason)};
+  }
+  if (auto It = V.find("allow_blocking"); It != V.end()) {
+    auto Reason = parseReason(Pointer + "/allow_blocking", *It, "allow_blocking",
+                              "why blocking below this function is accepted");
+    if (!Reason)
+      return Reason.takeError();
+    E.AllowBlocking = std::move(*Reason);
   }
   if (auto It = V.find("registers_handler"); It != V.end())
     if (auto Err = parseIndices(Pointer + "/registers_handler", *It, E,
@@ -447,7 +467,8 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
     if (auto Err = parseIndices(Pointer + "/offloads", *It, E, E.Offloads))
       return Err;
   for (auto [Key, Member] : {std::pair{"nonblocking", &E.Nonblocking},
-                             std::pair{"opens_file", &E.OpensFile}}) {
+                             std::pair{"opens_file", &E.OpensFile},
+                             std::pair{"forks", &E.Forks}}) {
     auto It = V.find(Key);
     if (It == V.end())
       continue;
@@ -464,11 +485,13 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
                                        E.Name),
                          "keep one of 'blocking' and 'nonblocking'");
   if (!E.Blocking && !E.MayFault && !E.Nonblocking && !E.OpensFile &&
-      E.RegistersHandler.empty() && E.Offloads.empty())
+      !E.AllowBlocking && !E.Forks && E.RegistersHandler.empty() &&
+      E.Offloads.empty())
     return databaseError(
         at(Pointer), llvm::formatv("the entry for '{0}' says nothing", E.Name),
-        "add blocking, may_fault, registers_handler, offloads, nonblocking "
-        "or opens_file, or \"remove\": true to delete an earlier entry");
+        "add blocking, may_fault, registers_handler, offloads, nonblocking, "
+        "opens_file, allow_blocking or forks, or \"remove\": true to delete "
+        "an earlier entry");
   Out.Functions.push_back(std::move(F));
   return llvm::Error::success();
 }

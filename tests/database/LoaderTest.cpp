@@ -280,3 +280,28 @@ TEST(Loader, FailedFileLeavesDatabaseUnchanged) {
 }
 
 } // namespace
+
+TEST(Loader, AllowBlockingNeedsAReason) {
+  expectError("{ \"format\": 1, \"functions\": [\n"
+              "  { \"name\": \"crash_report\", \"allow_blocking\": {} } ] }",
+              "2:47", "'allow_blocking' has no 'reason'");
+}
+
+TEST(Loader, AllowBlockingAndForksAreRead) {
+  AnnotationDatabase DB;
+  ASSERT_FALSE(bool(DB.addBuffer(
+      "{ \"format\": 1, \"functions\": [\n"
+      "  { \"name\": \"crash_report\", \"allow_blocking\": { \"reason\": \"the process exits\" } },\n"
+      "  { \"name\": \"spawn\", \"forks\": true } ] }",
+      "mine.json")));
+  FunctionKey Crash, Spawn;
+  Crash.Name = "crash_report";
+  Spawn.Name = "spawn";
+  const FunctionEntry *C = DB.lookup(Crash);
+  ASSERT_NE(C, nullptr);
+  EXPECT_EQ(C->AllowBlocking.value_or(""), "the process exits");
+  const FunctionEntry *S = DB.lookup(Spawn);
+  ASSERT_NE(S, nullptr);
+  EXPECT_TRUE(S->Forks);
+  EXPECT_NE(DB.toJson().find("\"forks\": true"), std::string::npos);
+}

@@ -100,6 +100,13 @@ struct FunctionEntry {
   /// Returns a descriptor of a regular file (open, creat, mkstemp, fileno):
   /// what NotRegularFile conditions look for.
   bool OpensFile = false;
+  /// Blocking calls reached through this function are accepted, for this
+  /// reason (the database twin of EVGUARD_ALLOW_BLOCKING): crash reporters,
+  /// start-up code of a library.
+  std::optional<std::string> AllowBlocking;
+  /// Returns 0 in a forked child, like fork(): a wrapper such as Redis'
+  /// redisFork(). Code under `if (f() == 0)` is not on the loop thread.
+  bool Forks = false;
   /// Free text for readers (why this entry, what was decided); the analysis
   /// ignores it.
   std::string Note;
