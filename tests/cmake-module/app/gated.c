@@ -6,7 +6,7 @@ static void on_gate(uv_timer_t *t) {
   usleep(1000);
 }
 
-int main(void) {
+int run_gated(void) {
   uv_loop_t *loop = uv_default_loop();
   uv_timer_t timer;
   uv_timer_init(loop, &timer);
