@@ -9,6 +9,7 @@ packages=(
   llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 clang-tidy-19
   nlohmann-json3-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   libuv1-dev libevent-dev libboost-dev
+  hyperfine
 )
 missing=()
 for p in "${packages[@]}"; do
