@@ -138,7 +138,7 @@ DriverResult summarizeCompilationDatabase(
       if (RC != 0 || Errors.getNumErrors() > 0 || !Summary) {
         Notification N;
         N.L = Notification::Level::Error;
-        N.Message = File + ": error: failed to parse this translation unit" +
+        N.Message = "failed to parse " + llvm::sys::path::filename(File).str() +
                     (Errors.Message.empty() ? std::string()
                                             : " (first error: " + Errors.Message + ")") +
                     (Summary ? "; analyzed what parsed" : "; skipped it");

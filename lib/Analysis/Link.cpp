@@ -133,6 +133,7 @@ private:
   std::vector<uint32_t> virtualTargets(uint32_t Method) const;
   void buildPointsTo();
   void resolveCalls();
+  ResolvedCall resolveCall(const CallSite &Site, const TUSummary &TU);
   void propagateForks();
   void deriveRegisteringParams();
   void findRoots();
@@ -198,12 +199,18 @@ void Linker::mergeFunctions(const TUSummary &TU) {
       addUnique(F.RegistersParams, I);
     for (uint32_t I : R.OffloadsParams)
       addUnique(F.OffloadsParams, I);
-    if (R.HasBody && !F.HasBody) {
+    if (!R.HasBody)
+      continue;
+    GlobalLoc At = global(TU, R.At);
+    if (!F.HasBody) {
       F.HasBody = true;
-      F.At = global(TU, R.At);
-      F.BodyFrom = &TU;
-      F.BodyRecord = &R;
+      F.At = At;
     }
+    bool Copy = llvm::any_of(F.Bodies, [&](const Function::Body &B) {
+      return B.At.File == At.File && B.At.Line == At.Line && B.At.Col == At.Col;
+    });
+    if (!Copy)
+      F.Bodies.push_back({&TU, &R, At});
   }
 }
 
@@ -279,21 +286,20 @@ void Linker::buildPointsTo() {
   for (unsigned Round = 0; Round < 16; ++Round) {
     PT.propagate();
     bool Changed = false;
+    uint64_t SiteKey = 0;
     for (Function &F : P->Functions) {
-      if (!F.BodyRecord)
-        continue;
-      const auto &Calls = F.BodyRecord->Calls;
-      for (size_t CI = 0; CI < Calls.size(); ++CI) {
-        const CallSite &Site = Calls[CI];
-        if (Site.Callables.empty())
-          continue;
-        uint64_t SiteKey = (uint64_t)(&F - P->Functions.data()) << 24 | CI;
-        for (uint32_t T : targetsOf(Site)) {
-          if (!Done.insert({SiteKey, T}).second)
+      for (const Function::Body &B : F.Bodies) {
+        for (const CallSite &Site : B.Record->Calls) {
+          ++SiteKey;
+          if (Site.Callables.empty())
             continue;
-          Changed = true;
-          for (const CallableArg &A : Site.Callables)
-            flowInto(PT.paramNode(P->Functions[T].Usr, A.Param), A.Sources);
+          for (uint32_t T : targetsOf(Site)) {
+            if (!Done.insert({SiteKey, T}).second)
+              continue;
+            Changed = true;
+            for (const CallableArg &A : Site.Callables)
+              flowInto(PT.paramNode(P->Functions[T].Usr, A.Param), A.Sources);
+          }
         }
       }
     }
@@ -322,36 +328,38 @@ void Linker::propagateForks() {
 
 void Linker::resolveCalls() {
   for (Function &F : P->Functions) {
-    if (!F.BodyRecord)
+    for (const Function::Body &B : F.Bodies)
+      for (const CallSite &Site : B.Record->Calls)
+        F.Calls.push_back(resolveCall(Site, *B.From));
+  }
+}
+
+ResolvedCall Linker::resolveCall(const CallSite &Site, const TUSummary &TU) {
+  ResolvedCall RC;
+  RC.Site = &Site;
+  RC.At = global(TU, Site.At);
+  RC.Targets = targetsOf(Site);
+  if (!Site.ChildOf.empty())
+    if (auto Guard = fnId(Site.ChildOf))
+      RC.InChild = P->Functions[*Guard].Forks;
+  RC.OnRegularFile =
+      Site.DescriptorIsFile ||
+      llvm::any_of(Site.DescriptorSources,
+                   [&](const ValueRef &R) { return FileDescriptors.count(R) != 0; });
+  for (uint32_t T : RC.Targets) {
+    const Function &Callee = P->Functions[T];
+    if (Callee.HasBody && !Callee.System)
       continue;
-    for (const CallSite &Site : F.BodyRecord->Calls) {
-      ResolvedCall RC;
-      RC.Site = &Site;
-      RC.At = global(*F.BodyFrom, Site.At);
-      RC.Targets = targetsOf(Site);
-      if (!Site.ChildOf.empty())
-        if (auto Guard = fnId(Site.ChildOf))
-          RC.InChild = P->Functions[*Guard].Forks;
-      RC.OnRegularFile =
-          Site.DescriptorIsFile ||
-          llvm::any_of(Site.DescriptorSources,
-                       [&](const ValueRef &R) { return FileDescriptors.count(R) != 0; });
-      for (uint32_t T : RC.Targets) {
-        const Function &Callee = P->Functions[T];
-        if (Callee.HasBody && !Callee.System)
-          continue;
-        for (const CallableArg &A : Site.Callables) {
-          if (llvm::is_contained(Callee.RegistersParams, A.Param) ||
-              llvm::is_contained(Callee.OffloadsParams, A.Param))
-            continue;
-          for (uint32_t Fn : resolve(A.Sources))
-            addUnique(RC.CalledBack, Fn);
-        }
-      }
-      llvm::sort(RC.CalledBack);
-      F.Calls.push_back(std::move(RC));
+    for (const CallableArg &A : Site.Callables) {
+      if (llvm::is_contained(Callee.RegistersParams, A.Param) ||
+          llvm::is_contained(Callee.OffloadsParams, A.Param))
+        continue;
+      for (uint32_t Fn : resolve(A.Sources))
+        addUnique(RC.CalledBack, Fn);
     }
   }
+  llvm::sort(RC.CalledBack);
+  return RC;
 }
 
 /// A function that passes its own parameter to a registering parameter

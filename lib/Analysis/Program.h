@@ -54,9 +54,15 @@ struct Function {
   std::string FnType;
   std::vector<uint32_t> Overriders; ///< direct overriders
   std::vector<ResolvedCall> Calls;
-  /// The summary that gave the body.
-  const TUSummary *BodyFrom = nullptr;
-  const FunctionRecord *BodyRecord = nullptr;
+  /// The bodies: one, or several when different files define the same
+  /// external name (a `main` per program of a multi-program build). Copies
+  /// of one definition (an inline function of a header) count once.
+  struct Body {
+    const TUSummary *From = nullptr;
+    const FunctionRecord *Record = nullptr;
+    GlobalLoc At;
+  };
+  std::vector<Body> Bodies;
 };
 
 struct Registration {
