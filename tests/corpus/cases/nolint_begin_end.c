@@ -1,5 +1,5 @@
-// NOLINTBEGIN/NOLINTEND(evguard-blocking-call) suppress every finding between
-// them; a call after NOLINTEND is reported.
+// A NOLINT block (BEGIN ... END markers naming evguard-blocking-call)
+// suppresses every finding inside it; a call after the block is reported.
 #include <evguard/annotations.h>
 #include <stdio.h>
 
