@@ -157,6 +157,23 @@ llvm::Error evguard::writeFileAtomically(
     llvm::outs().flush();
     return llvm::Error::success();
   }
+  // A device or a pipe (-o /dev/null, -o /dev/stdout) is written in place:
+  // renaming a file over it would replace it for the whole machine.
+  llvm::sys::fs::file_status Status;
+  if (!llvm::sys::fs::status(Path, Status) && llvm::sys::fs::exists(Status) &&
+      !llvm::sys::fs::is_regular_file(Status)) {
+    if (llvm::sys::fs::is_directory(Status))
+      return writeError(Path, "it is a directory; name a file");
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_None);
+    if (EC)
+      return writeError(Path, EC.message());
+    Write(OS);
+    OS.flush();
+    EC = OS.error();
+    OS.clear_error();
+    return EC ? writeError(Path, EC.message()) : llvm::Error::success();
+  }
   llvm::SmallString<256> Dir(Path);
   llvm::sys::path::remove_filename(Dir);
   if (Dir.empty())

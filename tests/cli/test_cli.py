@@ -369,6 +369,22 @@ class CliTest(unittest.TestCase):
         self.assertIn("cannot write '%s'" % target, r.stderr)
         self.assertFalse(os.path.exists(p.path("no")))
 
+    def test_output_to_a_pipe_writes_in_place(self):
+        # -o /dev/null or a FIFO must not be replaced by a renamed file.
+        import stat
+        import threading
+        p = self.project({"server.c": SERVER})
+        fifo = p.path("report.fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+        reader.start()
+        r = p.run("-o", fifo)
+        reader.join(timeout=60)
+        self.assertExit(r, 1)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertTrue(got and got[0].startswith("server.c:"), got)
+
     def test_output_replaces_a_file_whole(self):
         p = self.project({"server.c": SERVER})
         target = p.write("report.txt", "x" * 100000)
