@@ -262,8 +262,11 @@ std::vector<uint32_t> Linker::targetsOf(const CallSite &Site) {
       return virtualTargets(*Id);
     return Out;
   case CallSite::Kind::Field:
+    // Every function stored into the field anywhere, and nothing else: a
+    // field never stored to calls nothing evguard can name (and guessing
+    // by type would drag in thread start routines and the like).
     Out = resolve({ValueRef{ValueRef::Kind::Field, Site.Target}});
-    break;
+    return Out;
   case CallSite::Kind::Pointer:
     Out = resolve(Site.Sources);
     break;

@@ -106,12 +106,16 @@ private:
   void noteResult(const VarDecl *VD, const Expr *Value);
   bool knownToFork(const FunctionDecl *Callee);
   bool traverseChild(Stmt *St, const FunctionDecl *Guard);
+  bool isNeverTrueLocal(const Expr *Cond);
 
   Summarizer &S;
   uint32_t Fn; ///< NoFunction in a global initializer: stores only
   const FunctionDecl *FD;
   /// Integer variables holding a call's result: `pid = fork()`.
   llvm::DenseMap<const VarDecl *, const FunctionDecl *> ResultOf;
+  /// Locals assigned, incremented or address-taken after their
+  /// initialization, computed on first need.
+  std::optional<llvm::DenseSet<const VarDecl *>> Modified;
   llvm::DenseSet<const Expr *> DirectCallees;
 };
 
@@ -1081,6 +1085,58 @@ bool BodyWalker::traverseChild(Stmt *St, const FunctionDecl *Guard) {
   return Ok;
 }
 
+namespace {
+/// Collects the locals a body changes after their declaration.
+class ModifiedLocals : public RecursiveASTVisitor<ModifiedLocals> {
+public:
+  explicit ModifiedLocals(llvm::DenseSet<const VarDecl *> &Out) : Out(Out) {}
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->isAssignmentOp())
+      note(BO->getLHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+      note(UO->getSubExpr());
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Out.insert(VD);
+    return true;
+  }
+
+private:
+  void note(const Expr *E) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        Out.insert(VD);
+  }
+  llvm::DenseSet<const VarDecl *> &Out;
+};
+} // namespace
+
+/// `int debug = 0; ... if (debug) {...}` with `debug` never changed: the
+/// branch is dead (Redis' geo.c debug output).
+bool BodyWalker::isNeverTrueLocal(const Expr *Cond) {
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(Cond ? Cond->IgnoreParenImpCasts() : nullptr);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || !VD->isLocalVarDecl() || VD->isStaticLocal() || !VD->hasInit() ||
+      !VD->getType()->isIntegerType() || VD->getType().isVolatileQualified())
+    return false;
+  Expr::EvalResult R;
+  if (!VD->getInit()->EvaluateAsInt(R, S.Ctx) || R.Val.getInt() != 0)
+    return false;
+  if (!Modified) {
+    Modified.emplace();
+    if (FD && FD->getBody())
+      ModifiedLocals(*Modified).TraverseStmt(FD->getBody());
+  }
+  return !Modified->contains(VD);
+}
+
 bool BodyWalker::TraverseIfStmt(IfStmt *If) {
   if (If->getInit() && !TraverseStmt(If->getInit()))
     return false;
@@ -1090,8 +1146,13 @@ bool BodyWalker::TraverseIfStmt(IfStmt *If) {
   if (!TraverseStmt(If->getCond()))
     return false;
   auto [Child, Guard] = childBranch(If->getCond());
-  bool Ok = Child == ChildBranch::Then ? traverseChild(If->getThen(), Guard)
-                                       : TraverseStmt(If->getThen());
+  bool Ok = true;
+  if (isNeverTrueLocal(If->getCond()))
+    Ok = true; // a dead branch
+  else if (Child == ChildBranch::Then)
+    Ok = traverseChild(If->getThen(), Guard);
+  else
+    Ok = TraverseStmt(If->getThen());
   if (!Ok)
     return false;
   if (!If->getElse())
