@@ -148,11 +148,6 @@ private:
   llvm::StringSet<> AnnotatedHandlerFields;
   std::set<ValueRef> FileDescriptors;
   PointsTo PT;
-  /// Per function, per call, the TU-local call site (for fields/pointers).
-  struct Pending {
-    uint32_t Caller;
-    uint32_t CallIndex;
-  };
 };
 
 uint32_t Linker::internFile(const std::string &Path) {

@@ -54,7 +54,7 @@ private:
   void walkFrom(uint32_t Root, const Registration *Reg, bool NonblockingRoot);
   std::vector<ChainStep> chainTo(uint32_t Fn, uint32_t Call, uint32_t Callee,
                                  bool Callback) const;
-  bool follows(uint32_t Callee, bool NonblockingRoot, uint32_t Root) const;
+  bool follows(uint32_t Callee, uint32_t Root) const;
   Finding makeFinding(const FindingKey &K, std::vector<RootReach> &Reaches) const;
   std::string chainName(uint32_t Fn) const { return P.Functions[Fn].Name; }
 
@@ -84,13 +84,12 @@ Leaf leafKind(const Function &Callee, const ResolvedCall &RC,
   return Leaf::None;
 }
 
-bool Walker::follows(uint32_t Callee, bool NonblockingRoot, uint32_t Root) const {
+bool Walker::follows(uint32_t Callee, uint32_t Root) const {
   const Function &F = P.Functions[Callee];
   if (!F.HasBody || F.System || F.Blocking || F.MayFault)
     return false;
   if (F.Nonblocking && Callee != Root)
     return false;
-  (void)NonblockingRoot;
   return true;
 }
 
@@ -165,7 +164,7 @@ void Walker::walkFrom(uint32_t Root, const Registration *Reg, bool NonblockingRo
             List.push_back(std::move(RR));
           continue;
         }
-        if (!follows(T, NonblockingRoot, Root))
+        if (!follows(T, Root))
           continue;
         Visit V{Fn, CI, 0, AllowedBy};
         if (!InAllowed && Callee.AllowBlocking) {
@@ -176,7 +175,7 @@ void Walker::walkFrom(uint32_t Root, const Registration *Reg, bool NonblockingRo
         }
       }
       for (uint32_t T : RC.CalledBack) {
-        if (!follows(T, NonblockingRoot, Root))
+        if (!follows(T, Root))
           continue;
         Visit V{Fn, CI, 1, AllowedBy};
         if (!InAllowed && P.Functions[T].AllowBlocking) {

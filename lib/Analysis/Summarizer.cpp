@@ -157,16 +157,14 @@ public:
   void addDestructorCall(uint32_t Caller, const CXXRecordDecl *RD, SourceLocation At);
   void addCall(uint32_t Caller, CallSite Site);
   void addStore(ValueRef Dest, const Expr *Value, SourceLocation At);
-  void collectCallableArgs(const FunctionDecl *Callee, ArrayRef<const Expr *> Args,
-                           CallSite &Site);
+  void collectCallableArgs(ArrayRef<const Expr *> Args, CallSite &Site);
   bool provedNonblocking(const FunctionRecord &Callee, ArrayRef<const Expr *> Args,
                          CallSite &Site);
   bool opensFile(const Expr *E);
   void noteFileDescriptor(ValueRef Dest, const Expr *Value);
   void noLint(SourceLocation L, CallSite &Site);
   /// Should a call to Callee be kept in the summary at all?
-  bool worthRecording(const FunctionDecl *Callee, uint32_t Rec,
-                      const CallSite &Site);
+  bool worthRecording(uint32_t Rec, const CallSite &Site);
 
 private:
   void applyFacts(const FunctionDecl *FD, FunctionRecord &R);
@@ -513,9 +511,7 @@ static bool mayCarryCallable(QualType T) {
   return T->isRecordType();
 }
 
-void Summarizer::collectCallableArgs(const FunctionDecl *Callee,
-                                     ArrayRef<const Expr *> Args,
-                                     CallSite &Site) {
+void Summarizer::collectCallableArgs(ArrayRef<const Expr *> Args, CallSite &Site) {
   for (unsigned I = 0; I < Args.size(); ++I) {
     const Expr *A = Args[I];
     if (!A || !mayCarryCallable(A->getType()))
@@ -526,7 +522,6 @@ void Summarizer::collectCallableArgs(const FunctionDecl *Callee,
     if (!CA.Sources.empty())
       Site.Callables.push_back(std::move(CA));
   }
-  (void)Callee;
 }
 
 //===----------------------------------------------------------------------===//
@@ -663,8 +658,7 @@ void Summarizer::noLint(SourceLocation L, CallSite &Site) {
     Pos = Line.find("NOLINT", Pos + 6);
   }
   if (Start > 0) {
-    auto [Prev, PrevStart] = lineText(Buffer, Start - 1);
-    (void)PrevStart;
+    StringRef Prev = lineText(Buffer, Start - 1).first;
     size_t P = Prev.find("NOLINTNEXTLINE");
     if (P != StringRef::npos)
       return parseNoLint(Prev, P, 14, Site);
@@ -672,9 +666,8 @@ void Summarizer::noLint(SourceLocation L, CallSite &Site) {
   unsigned LineNo = SM.getLineNumber(FID, Offset);
   for (auto [B, E] : F.Blocks) {
     if (LineNo > B && LineNo < E) {
-      auto [BeginLine, BS] = lineText(Buffer, SM.getDecomposedLoc(
-                                                  SM.translateLineCol(FID, B, 1)).second);
-      (void)BS;
+      unsigned BeginOffset = SM.getDecomposedLoc(SM.translateLineCol(FID, B, 1)).second;
+      StringRef BeginLine = lineText(Buffer, BeginOffset).first;
       size_t P = BeginLine.find("NOLINTBEGIN");
       if (P != StringRef::npos)
         return parseNoLint(BeginLine, P, 11, Site);
@@ -686,14 +679,12 @@ void Summarizer::noLint(SourceLocation L, CallSite &Site) {
 // Calls and stores
 //===----------------------------------------------------------------------===//
 
-bool Summarizer::worthRecording(const FunctionDecl *Callee, uint32_t Rec,
-                                const CallSite &Site) {
+bool Summarizer::worthRecording(uint32_t Rec, const CallSite &Site) {
   const FunctionRecord &R = fn(Rec);
   if (!R.System || R.Blocking || R.MayFault || R.Nonblocking ||
       !R.RegistersParams.empty() || !R.OffloadsParams.empty() ||
       !Site.Callables.empty())
     return true;
-  (void)Callee;
   // A library outside libc/libstdc++ with no entry: "unknown" in --strict.
   return !R.StandardLibrary;
 }
@@ -766,7 +757,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
         }
       if (Site.Sources.empty() && Site.K == CallSite::Kind::Pointer)
         return true;
-      S.collectCallableArgs(nullptr, Args, Site);
+      S.collectCallableArgs(Args, Site);
       S.noLint(CE->getBeginLoc(), Site);
       S.addCall(Fn, std::move(Site));
       return true;
@@ -797,7 +788,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
         S.sourcesOf(BO->getRHS(), Site.Sources);
       if (Site.Sources.empty())
         return true;
-      S.collectCallableArgs(nullptr, Args, Site);
+      S.collectCallableArgs(Args, Site);
       S.noLint(CE->getBeginLoc(), Site);
       S.addCall(Fn, std::move(Site));
       return true;
@@ -829,7 +820,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
       if (Site.Sources.empty() && Site.FnType.empty())
         return true;
     }
-    S.collectCallableArgs(nullptr, Args, Site);
+    S.collectCallableArgs(Args, Site);
     S.noLint(CE->getBeginLoc(), Site);
     S.addCall(Fn, std::move(Site));
     return true;
@@ -845,8 +836,8 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
   const FunctionRecord &CalleeRec = S.fn(Rec);
   if (!(isa<CXXMethodDecl>(Callee) && CalleeRec.System &&
         CalleeRec.RegistersParams.empty() && CalleeRec.OffloadsParams.empty()))
-    S.collectCallableArgs(Callee, Args, Site);
-  if (!S.worthRecording(Callee, Rec, Site))
+    S.collectCallableArgs(Args, Site);
+  if (!S.worthRecording(Rec, Site))
     return true;
   if (Site.K != CallSite::Kind::Virtual)
     Site.K = CallSite::Kind::Direct;
@@ -876,7 +867,7 @@ bool BodyWalker::VisitCXXConstructExpr(CXXConstructExpr *CE) {
   Site.Target = R.Usr;
   Site.At = S.loc(CE->getBeginLoc().isValid() ? CE->getBeginLoc() : CE->getLocation());
   llvm::SmallVector<const Expr *, 8> Args(CE->arguments());
-  S.collectCallableArgs(Ctor, Args, Site);
+  S.collectCallableArgs(Args, Site);
   Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args, Site);
   S.noLint(CE->getBeginLoc(), Site);
   S.addCall(Fn, std::move(Site));
