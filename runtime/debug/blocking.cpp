@@ -1,6 +1,7 @@
 // The blocking-call detector's decisions, shared by every generated
 // interposer (see interpose.h for the call path).
 #include "config.h"
+#include "fd_cache.h"
 #include "interpose.h"
 #include "report.h"
 #include "state.h"
@@ -14,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace evguard::debug {
 namespace {
@@ -94,7 +96,20 @@ bool policyIsMay() noexcept { return config().Policy == BlockPolicy::May; }
 
 int64_t waitMinNs() noexcept { return config().WaitMinNs; }
 
+bool pathUnder(const char *Path,
+               std::initializer_list<const char *> Prefixes) noexcept {
+  if (std::strstr(Path, "/.."))
+    return false;
+  for (const char *P : Prefixes)
+    if (std::strncmp(Path, P, std::strlen(P)) == 0)
+      return true;
+  return false;
+}
+
 bool fdIsNonBlocking(int Fd) noexcept {
+  if (fdCachedNonBlocking(Fd))
+    return true;
+  FdCacheTicket Ticket = fdCacheTicket(Fd);
   struct stat St;
   if (syscall(SYS_fstat, Fd, &St) != 0)
     return false;
@@ -107,7 +122,10 @@ bool fdIsNonBlocking(int Fd) noexcept {
     break; // Sockets, pipes, terminals, eventfd/timerfd/signalfd/epoll.
   }
   long Flags = syscall(SYS_fcntl, Fd, F_GETFL);
-  return Flags >= 0 && (Flags & O_NONBLOCK);
+  if (Flags < 0 || !(Flags & O_NONBLOCK))
+    return false;
+  fdCacheRemember(Fd, Ticket);
+  return true;
 }
 
 bool tryFailedBusy(int Rc, TryConvention Conv) noexcept {

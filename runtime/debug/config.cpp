@@ -47,6 +47,26 @@ bool parseIntVar(const char *(*GetEnv)(const char *), const char *Var,
   return true;
 }
 
+/// Reads an optional real-time signal number (default `Default`).
+bool parseSignalVar(const char *(*GetEnv)(const char *), const char *Var,
+                    int Default, int &Out, std::string &Err) {
+  Out = Default;
+  const char *V = GetEnv(Var);
+  if (!V)
+    return true;
+  int64_t N;
+  if (!parseInt(V, SIGRTMIN, SIGRTMAX, N)) {
+    Err = badValue(Var, V,
+                   ("use a real-time signal number between " +
+                    std::to_string(SIGRTMIN) + " and " +
+                    std::to_string(SIGRTMAX) + " the program does not use")
+                       .c_str());
+    return false;
+  }
+  Out = static_cast<int>(N);
+  return true;
+}
+
 std::string parseDetect(const char *Value, Config &Out) {
   Out.Stall = Out.Blocking = Out.Faults = false;
   std::string List = Value;
@@ -121,6 +141,16 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
                    "reads the fault counters after every dispatch)",
                    Out.FaultGateNs, Err))
     return Err;
+  if (const char *V = GetEnv("EVGUARD_FAULT_COUNTER")) {
+    if (!std::strcmp(V, "auto"))
+      Out.FaultCounting = FaultCounter::Auto;
+    else if (!std::strcmp(V, "rusage"))
+      Out.FaultCounting = FaultCounter::Rusage;
+    else
+      return badValue("EVGUARD_FAULT_COUNTER", V,
+                      "use auto (perf_event_open counters when allowed, "
+                      "else getrusage) or rusage");
+  }
   if (const char *V = GetEnv("EVGUARD_REPORT")) {
     if (!*V)
       return badValue("EVGUARD_REPORT", V,
@@ -134,17 +164,14 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
   }
   if (const char *V = GetEnv("EVGUARD_SYMBOLIZER"))
     Out.Symbolizer = V;
-  Out.StallSignal = SIGRTMIN + 3;
-  if (const char *V = GetEnv("EVGUARD_STALL_SIGNAL")) {
-    int64_t N;
-    if (!parseInt(V, SIGRTMIN, SIGRTMAX, N))
-      return badValue("EVGUARD_STALL_SIGNAL", V,
-                      ("use a real-time signal number between " +
-                       std::to_string(SIGRTMIN) + " and " +
-                       std::to_string(SIGRTMAX) + " the program does not use")
-                          .c_str());
-    Out.StallSignal = static_cast<int>(N);
-  }
+  if (!parseSignalVar(GetEnv, "EVGUARD_STALL_SIGNAL", SIGRTMIN + 3,
+                      Out.StallSignal, Err) ||
+      !parseSignalVar(GetEnv, "EVGUARD_FAULT_SIGNAL", SIGRTMIN + 4,
+                      Out.FaultSignal, Err))
+    return Err;
+  if (Out.StallSignal == Out.FaultSignal)
+    return "EVGUARD_STALL_SIGNAL and EVGUARD_FAULT_SIGNAL are both " +
+           std::to_string(Out.StallSignal) + ": give them different signals";
   return {};
 }
 

@@ -10,6 +10,9 @@ namespace evguard::debug {
 
 enum class BlockPolicy { Did, May };
 enum class OnBlock { Report, Abort };
+/// How page faults are counted: perf counters when the system allows them
+/// (else getrusage), or getrusage only.
+enum class FaultCounter { Auto, Rusage };
 
 struct Config {
   bool Stall = true;
@@ -21,10 +24,12 @@ struct Config {
   int64_t WaitMinNs = 1000000LL;
   int64_t FaultMinor = 64;
   int64_t FaultMajor = 1;
-  int64_t FaultGateNs = 10000; ///< Shorter dispatches are not read.
+  int64_t FaultGateNs = 10000; ///< getrusage: shorter dispatches not read.
+  FaultCounter FaultCounting = FaultCounter::Auto;
   std::string ReportPath; ///< EVGUARD_REPORT; empty: stderr only.
   std::string Symbolizer = "addr2line";
   int StallSignal = 0; ///< Real-time signal used to take stall backtraces.
+  int FaultSignal = 0; ///< Real-time signal of the perf fault trigger.
 };
 
 /// Reads the environment into the process-wide configuration; exits with

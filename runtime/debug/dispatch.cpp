@@ -3,6 +3,7 @@
 #include "dispatch.h"
 
 #include "config.h"
+#include "faults.h"
 #include "report.h"
 #include "state.h"
 
@@ -10,7 +11,6 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,13 +56,6 @@ ThreadSlot *registerThread() noexcept {
   return S;
 }
 
-void readFaults(int64_t &Minor, int64_t &Major) noexcept {
-  struct rusage Ru;
-  getrusage(RUSAGE_THREAD, &Ru);
-  Minor = Ru.ru_minflt;
-  Major = Ru.ru_majflt;
-}
-
 HandlerTotals *totalsFor(ThreadSlot &S, const void *Code,
                          const char *Label) noexcept {
   const void *Key = Code ? Code : Label;
@@ -80,73 +73,6 @@ HandlerTotals *totalsFor(ThreadSlot &S, const void *Code,
   }
   ++S.UntrackedHandlers;
   return nullptr;
-}
-
-// getrusage is one system call (~400 ns here), the detectors' main cost per
-// dispatch. Two savings, both documented in docs/runtime.md:
-//  - chaining: the counters last read (at a dispatch's end, or at a start)
-//    serve as the next dispatch's start when they are recent, so
-//    back-to-back dispatches need no read at their start;
-//  - the gate (EVGUARD_FAULT_GATE_US, default 10 us): a dispatch shorter
-//    than that cannot hold a threshold's worth of faults (64 minor faults
-//    or one major fault take longer), so its end is not read either; its
-//    faults are counted with the next dispatch that is read.
-// With the gate at 0 every dispatch is read at its end and chaining only
-// spans 50 us; with the gate on it spans up to 200 us, so a reported
-// dispatch may carry the faults of the short dispatches just before it.
-int64_t chainNs() noexcept {
-  return config().FaultGateNs ? 200000 : 50000;
-}
-
-void startFaults(ThreadState &St, int64_t Now) noexcept {
-  if (!St.LastReadNs || Now - St.LastReadNs > chainNs()) {
-    readFaults(St.LastMinFlt, St.LastMajFlt);
-    St.LastReadNs = Now;
-  }
-  St.MinFlt0 = St.LastMinFlt;
-  St.MajFlt0 = St.LastMajFlt;
-}
-
-void checkFaults(ThreadState &St, ThreadSlot *Slot, int64_t Now) noexcept {
-  HandlerTotals *T = Slot ? totalsFor(*Slot, St.Code, St.Label) : nullptr;
-  if (T)
-    ++T->Dispatches;
-  if (Now - St.StartNs < config().FaultGateNs)
-    return;
-  int64_t Minor, Major;
-  readFaults(Minor, Major);
-  St.LastReadNs = Now;
-  St.LastMinFlt = Minor;
-  St.LastMajFlt = Major;
-  Minor -= St.MinFlt0;
-  Major -= St.MajFlt0;
-  if (T) {
-    T->Minor += Minor;
-    T->Major += Major;
-  }
-  const Config &C = config();
-  if (Minor < C.FaultMinor && Major < C.FaultMajor)
-    return;
-  Event E;
-  E.R = Rule::PageFault;
-  E.Code = St.Code;
-  E.Label = St.Label;
-  E.Title = "page faults in a handler: " + std::to_string(Major) +
-            " major, " + std::to_string(Minor) + " minor in one dispatch";
-  E.Detail = "  thresholds: " + std::to_string(C.FaultMajor) +
-             " major or " + std::to_string(C.FaultMinor) +
-             " minor per dispatch (EVGUARD_FAULT_MAJOR, "
-             "EVGUARD_FAULT_MINOR); each fault stops the loop thread in "
-             "the kernel";
-  if (Major)
-    E.Detail += "; major faults wait for the disk";
-  E.Detail += "\n";
-  E.Advice = "pre-fault or reuse memory before the loop runs (MAP_POPULATE, "
-             "mlock, buffer pools), and keep large fresh allocations and "
-             "file mappings out of handlers";
-  E.Minor = Minor;
-  E.Major = Major;
-  record(E);
 }
 
 } // namespace
@@ -192,6 +118,15 @@ std::vector<HandlerTotals> collectTotals() {
     }
   }
   return Out;
+}
+
+void installSignalHandler(int Sig,
+                          void (*Handler)(int, siginfo_t *, void *)) noexcept {
+  struct sigaction Sa {};
+  Sa.sa_sigaction = Handler;
+  sigemptyset(&Sa.sa_mask);
+  Sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(Sig, &Sa, nullptr);
 }
 
 void *resolveNext(const char *Name) noexcept {
@@ -246,7 +181,7 @@ void dispatch_begin(const DispatchTarget &Target) noexcept {
       Slot->Seq.store(S.Seq, std::memory_order_release);
     }
     if (C.Faults)
-      startFaults(S, Now);
+      faultsBegin(S, Now);
   }
   rearm(S);
 }
@@ -270,7 +205,7 @@ void dispatch_end() noexcept {
   int Saved = errno;
   int64_t Now = C.Faults || C.Stall ? monotonicNs() : 0;
   if (C.Faults)
-    checkFaults(S, Slot, Now);
+    faultsEnd(S, Slot ? totalsFor(*Slot, S.Code, S.Label) : nullptr, Now);
   if (C.Stall && Slot &&
       Slot->FlaggedSeq.load(std::memory_order_acquire) == S.Seq)
     reportStall(*Slot, S.Seq, Now - S.StartNs);
@@ -304,5 +239,7 @@ __attribute__((constructor(102))) void initDebugRuntime() {
   installReportHooks();
   if (config().Stall)
     installStallSignal();
+  if (config().Faults)
+    installFaultSignal();
 }
 } // namespace

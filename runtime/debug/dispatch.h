@@ -4,6 +4,7 @@
 #define EVGUARD_DEBUG_DISPATCH_H
 
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <sys/types.h>
 #include <vector>
@@ -56,6 +57,11 @@ int slotCount() noexcept;
 ThreadSlot *slotAt(int I) noexcept;
 
 std::vector<HandlerTotals> collectTotals();
+
+/// Installs `Handler` for `Sig` with SA_SIGINFO | SA_RESTART (the stall and
+/// fault signals: a system call they interrupt is restarted where it can be).
+void installSignalHandler(int Sig,
+                          void (*Handler)(int, siginfo_t *, void *)) noexcept;
 
 // watchdog.cpp
 void startWatchdog() noexcept;

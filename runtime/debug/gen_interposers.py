@@ -11,6 +11,9 @@ runs a second probe that prints each function's shape using the traits of
 interpose.h. The prototypes themselves are never written down: the generated
 code spells parameter I of `fn` as Arg<decltype(::fn), I>.
 
+A few more functions (FD_EFFECTS: close, dup2, fcntl, ...) are interposed,
+blocking or not, to keep the blocking detector's descriptor cache right.
+
 Usage: gen_interposers.py --cxx COMPILER --include DIR --workdir DIR
                           --out FILE DATABASE.json [...]
 """
@@ -64,6 +67,26 @@ WORD_VARIADIC = {
 # in registers, so reading up to 6 words in total never touches memory the
 # caller did not set up.
 MAX_WORDS = 6
+
+# Calls that change what a descriptor number names (close, dup2, ...) or the
+# O_NONBLOCK flag of an open file description (F_SETFL, FIONBIO): their
+# interposers keep the blocking detector's descriptor cache (fd_cache.h)
+# right, whether or not the database lists them as blocking, and in every
+# thread. (code run before the call, code run when it returns)
+# Calls that only create a descriptor (socket, open, dup, accept, ...) need
+# nothing: the number they return was free, so its entry was forgotten when
+# it was closed.
+FD_EFFECTS = {
+    "close": (None, "fdCacheForget(a0)"),
+    "dup2": (None, "fdCacheForget(a1)"),
+    "dup3": (None, "fdCacheForget(a1)"),
+    "fclose": ("int Fd = streamFd(a0);", "fdCacheForget(Fd)"),
+    "close_range": (None, "fdCacheForgetAll()"),
+    "closefrom": (None, "fdCacheForgetAll()"),
+    "fcntl": (None, "if (a1 == F_SETFL) fdCacheForgetAll()"),
+    "fcntl64": (None, "if (a1 == F_SETFL) fdCacheForgetAll()"),
+    "ioctl": (None, "if (a1 == FIONBIO) fdCacheForgetAll()"),
+}
 
 # Functions a C wrapper cannot interpose: vfork's child runs on the parent's
 # stack, so returning through a wrapper frame in the child corrupts the
@@ -209,14 +232,17 @@ def conditions(entry, arity, extras):
             # non-blocking descriptors"; at run time the real descriptor is
             # checked for exactly that.
             exprs.append("argNonBlockingFd(%s)" % var)
+        elif isinstance(c.get("path_prefix"), list) and c["path_prefix"]:
+            prefixes = ", ".join(cxx_string(p) for p in c["path_prefix"])
+            exprs.append("argPathUnder(%s, {%s})" % (var, prefixes))
         else:
             return None, "unknown condition %r" % c
     return exprs, None
 
 
-def emit_function(e, shapes, declared, reals):
-    """The interposer for one entry, or (None, reason)."""
-    n = e["name"]
+def emit_function(n, e, shapes, declared, reals):
+    """The interposer of `n`, or (None, reason). `e` is its database entry,
+    None when it is interposed only for its FD_EFFECTS."""
     if n in NEVER:
         return None, NEVER[n]
     arity, variadic, libc = shapes[n]
@@ -252,31 +278,40 @@ def emit_function(e, shapes, declared, reals):
             fwd.append("ap")
         else:
             return None, "variadic, with no v* twin and not a known word-argument function"
-    conds, why = conditions(e, arity, extras)
-    if conds is None:
-        return None, why
-    spec = "spec_%s" % n
-    decls.append("constexpr CallSpec %s{%s, Category::%s, %s};" % (
-        spec, cxx_string(n), CATEGORIES[e["category"]], cxx_string(e["reason"])))
+    effect = FD_EFFECTS.get(n)
+    if effect:
+        before, after = effect
+        if before:
+            prologue.append(before)
+        prologue.append("OnReturn Effect{[&]() noexcept { %s; }};" % after)
     call = "%s(%s)" % (real, ", ".join(fwd))
-    tl = TRY_LOCKS.get(n)
-    if tl and tl[0] in declared and shapes[tl[0]][2]:
-        tname, targs, conv, guard = tl
-        reals.add(tname)
-        trycall = "[&] { return real_%s()(%s); }" % (tname, targs)
-        slow = "interceptLock(%s, %s, %s, TryConvention::%s%s)" % (
-            spec, real, trycall, conv, "".join(", " + a for a in fwd))
-        if guard:
-            conds.append("!(%s)" % guard)
-    else:
-        slow = "intercept(%s, %s%s)" % (spec, real, "".join(", " + a for a in fwd))
-
     body = ["  " + p for p in prologue]
-    fast = "!armed()" + "".join(" || " + c for c in conds)
-    body.append("  if (__builtin_expect(%s, 1))" % fast)
-    body.append("    return %s;" % call)
-    body.append("  return %s;" % slow)
-    text = "namespace {\n" + "\n".join(decls) + "\n} // namespace\n"  # the CallSpec
+    text = ""
+    if e is None:
+        body.append("  return %s;" % call)
+    else:
+        conds, why = conditions(e, arity, extras)
+        if conds is None:
+            return None, why
+        spec = "spec_%s" % n
+        decls.append("constexpr CallSpec %s{%s, Category::%s, %s};" % (
+            spec, cxx_string(n), CATEGORIES[e["category"]], cxx_string(e["reason"])))
+        tl = TRY_LOCKS.get(n)
+        if tl and tl[0] in declared and shapes[tl[0]][2]:
+            tname, targs, conv, guard = tl
+            reals.add(tname)
+            trycall = "[&] { return real_%s()(%s); }" % (tname, targs)
+            slow = "interceptLock(%s, %s, %s, TryConvention::%s%s)" % (
+                spec, real, trycall, conv, "".join(", " + a for a in fwd))
+            if guard:
+                conds.append("!(%s)" % guard)
+        else:
+            slow = "intercept(%s, %s%s)" % (spec, real, "".join(", " + a for a in fwd))
+        fast = "!armed()" + "".join(" || " + c for c in conds)
+        body.append("  if (__builtin_expect(%s, 1))" % fast)
+        body.append("    return %s;" % call)
+        body.append("  return %s;" % slow)
+        text = "namespace {\n" + "\n".join(decls) + "\n} // namespace\n"  # the CallSpec
     text += 'extern "C" Ret<%s> %s(%s) noexcept(IsNoexcept<%s>) {\n' % (ty, n, ", ".join(params), ty)
     text += "\n".join(body) + "\n}\n"
     return text, None
@@ -295,7 +330,7 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
 
     entries = load_entries(args.databases)
-    names = sorted(entries)
+    names = sorted(set(entries) | set(FD_EFFECTS))
     helpers = set()
     for n in names:
         if n in TRY_LOCKS:
@@ -310,7 +345,7 @@ def main():
         if n not in shapes:
             skipped.append((n, "not declared as a function by interpose_headers.h"))
             continue
-        text, why = emit_function(entries[n], shapes, set(declared), reals)
+        text, why = emit_function(n, entries.get(n), shapes, set(declared), reals)
         if text is None:
             skipped.append((n, why))
         else:

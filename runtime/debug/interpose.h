@@ -5,11 +5,14 @@
 #ifndef EVGUARD_DEBUG_INTERPOSE_H
 #define EVGUARD_DEBUG_INTERPOSE_H
 
+#include "fd_cache.h"
 #include "state.h"
 
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
+#include <cstdio>
+#include <initializer_list>
 #include <tuple>
 #include <type_traits>
 
@@ -74,6 +77,18 @@ private:
   std::atomic<void *> Ptr{nullptr};
 };
 
+/// Runs `F` when the interposer returns, after the real call, whatever the
+/// thread's state: the descriptor cache must see every close and mode
+/// change, not only those made in handlers.
+template <class Fn> struct OnReturn {
+  Fn F;
+  ~OnReturn() { F(); }
+};
+template <class Fn> OnReturn(Fn) -> OnReturn<Fn>;
+
+/// The descriptor a stream uses, read before fclose frees the stream.
+inline int streamFd(FILE *F) noexcept { return F ? fileno(F) : -1; }
+
 inline bool armed() noexcept { return __builtin_expect(TLS.Armed != 0, 0); }
 
 // --- Database conditions, evaluated on the actual argument values ----------
@@ -100,6 +115,17 @@ template <class T> bool argNonNull(T V) noexcept {
   else
     return false;
 }
+/// The database's `path_prefix` condition: a path on a pseudo file system
+/// (/proc, /sys) is served from memory. "/proc/../x" is not under /proc.
+bool pathUnder(const char *Path,
+               std::initializer_list<const char *> Prefixes) noexcept;
+template <class T>
+bool argPathUnder(T V, std::initializer_list<const char *> Prefixes) noexcept {
+  if constexpr (std::is_convertible_v<T, const char *>)
+    return V && pathUnder(V, Prefixes);
+  else
+    return false;
+}
 
 // --- Policy (blocking.cpp) --------------------------------------------------
 
@@ -107,7 +133,7 @@ bool policyIsMay() noexcept;
 int64_t waitMinNs() noexcept;
 /// True when `Fd` is not a file, directory or block device (a socket, pipe,
 /// terminal, eventfd, ...) and is in non-blocking mode: I/O on it cannot
-/// block, so the `did` policy stays silent.
+/// block, so the `did` policy stays silent. A yes is cached (fd_cache.h).
 bool fdIsNonBlocking(int Fd) noexcept;
 /// Records and prints a blocking call made in a handler (errno preserved).
 /// `Why` says what made the `did` policy decide it blocked.

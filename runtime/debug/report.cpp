@@ -2,6 +2,7 @@
 
 #include "config.h"
 #include "dispatch.h"
+#include "faults.h"
 #include "state.h"
 #include "symbolize.h"
 
@@ -522,8 +523,9 @@ void printFaultSummary() {
             [](const HandlerTotals &A, const HandlerTotals &B) {
               return A.Minor + 1000 * A.Major > B.Minor + 1000 * B.Major;
             });
-  std::string Text = "evguard: page faults per handler (totals over the "
-                     "run, busiest first):\n";
+  std::string Text = std::string("evguard: page faults per handler (totals "
+                                 "over the run, busiest first; counted with ") +
+                     faultCounterName() + "):\n";
   char Buf[128];
   for (size_t I = 0; I < Totals.size() && I < 10; ++I) {
     const HandlerTotals &T = Totals[I];

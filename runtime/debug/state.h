@@ -31,6 +31,11 @@ struct ThreadState {
   int64_t LastMinFlt;
   int64_t LastMajFlt;
   uint64_t Seq; ///< Dispatch sequence number on this thread.
+  // Page-fault counting (faults.cpp).
+  int FaultMode;    ///< Not chosen yet, getrusage, or perf counters.
+  int FaultFds[3];  ///< perf: minor, major (one group), the trigger.
+  int FaultTripped; ///< Set by the trigger's signal: a fault since arming.
+  unsigned FaultForkGeneration; ///< The process the counters belong to.
 };
 
 // initial-exec: the library is linked, not dlopen'ed (see docs/runtime.md),

@@ -215,11 +215,7 @@ void installStallSignal() noexcept {
   // Loads libgcc's unwinder now, so the signal handler never does.
   void *Warm[2];
   backtrace(Warm, 2);
-  struct sigaction Sa {};
-  Sa.sa_sigaction = onStallSignal;
-  sigemptyset(&Sa.sa_mask);
-  Sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigaction(config().StallSignal, &Sa, nullptr);
+  installSignalHandler(config().StallSignal, onStallSignal);
   pthread_atfork(nullptr, nullptr, afterForkInChild);
 }
 

@@ -221,6 +221,33 @@ TEST(BlockingCall, IoOnABlockingSocketIsReported) {
                 "blocking call in a handler: write (disk-io)"});
 }
 
+// The descriptor cache (a non-blocking verdict is kept until a close, dup2,
+// F_SETFL or FIONBIO): what changes a descriptor after it was cached is seen.
+// Each scenario prints a marker between the silent reads and the changed one.
+void expectReportedOnlyAfter(const std::string &Name, const char *Marker,
+                             const char *Why) {
+  Outcome O = scenario(Name, BlockingOnly);
+  EXPECT_OK_EXIT(O);
+  size_t At = O.Err.find(Marker);
+  ASSERT_NE(At, std::string::npos) << O.Err;
+  EXPECT_FALSE(contains(O.Err.substr(0, At), "evguard:")) << O.Err;
+  std::string After = O.Err.substr(At);
+  EXPECT_TRUE(contains(After, "blocking call in a handler: read")) << O.Err;
+  EXPECT_TRUE(contains(After, Why)) << O.Err;
+}
+
+TEST(BlockingCall, CachedSocketSwitchedToBlockingIsReported) {
+  expectReportedOnlyAfter("fd-mode-change", "scenario: now blocking",
+                          "is a socket in blocking mode");
+}
+
+TEST(BlockingCall, CachedDescriptorReusedAsBlockingPipeIsReported) {
+  expectReportedOnlyAfter("fd-reuse", "scenario: now a pipe",
+                          "is a pipe in blocking mode");
+  expectReportedOnlyAfter("fd-dup2", "scenario: now a pipe",
+                          "is a pipe in blocking mode");
+}
+
 TEST(BlockingCall, WaitsAreReportedOnlyWhenTheyWaited) {
   // Two polls with a timeout: the one on a ready pipe returns at once, the
   // one on an idle pipe waits its 100 ms: one report, not two. (A 40 ms
@@ -332,10 +359,19 @@ TEST(BlockingCall, AbortModeAbortsAndStillWritesTheReport) {
 // --- Page faults ----------------------------------------------------------------
 
 TEST(PageFaults, FreshAnonymousMemoryIsReported) {
-  // With the default gate and with every dispatch read (gate 0).
-  for (const char *Gate : {"10", "0"}) {
-    Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"},
-                                    {"EVGUARD_FAULT_GATE_US", Gate}});
+  // With perf counters where the system allows them (else getrusage), and
+  // with getrusage at the default gate and with every dispatch read (gate 0).
+  const Env Settings[] = {
+      {{"EVGUARD_DETECT", "faults"}},
+      {{"EVGUARD_DETECT", "faults"},
+       {"EVGUARD_FAULT_COUNTER", "rusage"},
+       {"EVGUARD_FAULT_GATE_US", "10"}},
+      {{"EVGUARD_DETECT", "faults"},
+       {"EVGUARD_FAULT_COUNTER", "rusage"},
+       {"EVGUARD_FAULT_GATE_US", "0"}},
+  };
+  for (const Env &E : Settings) {
+    Outcome O = scenario("faults", E);
     EXPECT_OK_EXIT(O);
     EXPECT_TRUE(contains(O.Err, "page faults in a handler")) << O.Err;
     EXPECT_TRUE(
@@ -346,8 +382,10 @@ TEST(PageFaults, FreshAnonymousMemoryIsReported) {
     size_t At = O.Err.find(" major, ");
     ASSERT_NE(At, std::string::npos) << O.Err;
     EXPECT_GE(std::atol(O.Err.c_str() + At + 8), 16384) << O.Err;
-    // The per-handler totals at exit.
+    // The per-handler totals at exit, and how they were counted.
     EXPECT_TRUE(contains(O.Err, "page faults per handler")) << O.Err;
+    if (E.count("EVGUARD_FAULT_COUNTER"))
+      EXPECT_TRUE(contains(O.Err, "counted with getrusage")) << O.Err;
   }
 }
 
@@ -455,7 +493,9 @@ TEST(Config, InvalidValuesStopWithAClearMessage) {
                      {{"EVGUARD_DETECT", "stall,typo"}},
                      {{"EVGUARD_BLOCK_POLICY", "maybe"}},
                      {{"EVGUARD_ON_BLOCK", "explode"}},
-                     {{"EVGUARD_FAULT_MINOR", "-1"}}};
+                     {{"EVGUARD_FAULT_MINOR", "-1"}},
+                     {{"EVGUARD_FAULT_COUNTER", "perfect"}},
+                     {{"EVGUARD_FAULT_SIGNAL", "9"}}};
   for (const Env &E : Bad) {
     Outcome O = scenario("usleep", E);
     EXPECT_TRUE(O.Exited && O.ExitCode == 2) << O.Err;

@@ -205,6 +205,74 @@ void healthyEcho(evguard::Loop &Loop) {
     std::exit(3);
 }
 
+// --- The blocking detector's descriptor cache ---------------------------------
+// A read on a non-blocking descriptor is checked once and then cached; these
+// change what the descriptor is between two handlers and expect the second
+// read reported. Each handler runs in its own run() of the loop.
+
+int CachedFd = -1;
+
+/// Reads one byte (written just before) in a handler: silent when CachedFd
+/// is non-blocking, reported when it blocks.
+void readCachedFdHandler(evguard::TimerId) {
+  char C;
+  if (read(CachedFd, &C, 1) != 1)
+    std::exit(3);
+}
+
+void feed(int WriteFd) {
+  if (write(WriteFd, "x", 1) != 1)
+    std::exit(3);
+}
+
+int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId));
+
+/// A non-blocking socket read silently, then switched to blocking mode
+/// through a dup (the flag belongs to the shared open file description),
+/// outside any handler: the next read is reported.
+int runFdModeChange(evguard::Loop &Loop) {
+  int Fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, Fds) != 0)
+    return 3;
+  CachedFd = Fds[0];
+  for (int Round = 0; Round < 2; ++Round) {
+    feed(Fds[1]);
+    if (runOnce(Loop, readCachedFdHandler))
+      return 3;
+  }
+  std::fprintf(stderr, "scenario: now blocking\n");
+  int Dup = dup(Fds[0]);
+  int Flags = fcntl(Dup, F_GETFL);
+  if (Dup < 0 || Flags < 0 || fcntl(Dup, F_SETFL, Flags & ~O_NONBLOCK) != 0)
+    return 3;
+  feed(Fds[1]);
+  return runOnce(Loop, readCachedFdHandler);
+}
+
+/// A non-blocking socket read silently, closed, and its number reused by a
+/// blocking pipe (with `ViaDup2`: the pipe dup2'ed onto the open number).
+int runFdReuse(evguard::Loop &Loop, bool ViaDup2) {
+  int Fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, Fds) != 0)
+    return 3;
+  CachedFd = Fds[0];
+  feed(Fds[1]);
+  if (runOnce(Loop, readCachedFdHandler))
+    return 3;
+  int Pipe[2];
+  if (!ViaDup2) {
+    close(Fds[0]);
+    close(Fds[1]);
+    if (pipe(Pipe) != 0 || Pipe[0] != CachedFd)
+      return 4; // The lowest free number must be the socket's.
+  } else if (pipe(Pipe) != 0 || dup2(Pipe[0], CachedFd) != CachedFd) {
+    return 3;
+  }
+  std::fprintf(stderr, "scenario: now a pipe\n");
+  feed(Pipe[1]);
+  return runOnce(Loop, readCachedFdHandler);
+}
+
 int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
   auto T = Loop.start_timer(1ms, 0ns, Handler);
   if (!T) {
@@ -249,7 +317,8 @@ int usage() {
                "usage: evguard-debug-scenario SCENARIO\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
                "conditions blocking-socket poll repeat nested-loop faults busy sleepy stuck healthy offloaded thread "
-               "before-run usleep-then-term lambda\n");
+               "before-run usleep-then-term lambda fd-mode-change fd-reuse "
+               "fd-dup2\n");
   return 2;
 }
 
@@ -281,6 +350,12 @@ int main(int Argc, char **Argv) {
     return runOffloaded(Loop);
   if (S == "lambda")
     return runLambda(Loop);
+  if (S == "fd-mode-change")
+    return runFdModeChange(Loop);
+  if (S == "fd-reuse")
+    return runFdReuse(Loop, false);
+  if (S == "fd-dup2")
+    return runFdReuse(Loop, true);
   if (S == "thread") {
     std::thread T(doAll);
     T.join();

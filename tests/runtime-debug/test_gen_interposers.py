@@ -37,6 +37,7 @@ DATABASE = {
         {"name": "std::this_thread::sleep_for", "blocking": {"category": "sleep", "reason": "C++"}},
         {"name": "sleep", "blocking": {"category": "sleep", "reason": "removed below"}},
         {"name": "sleep", "remove": True},
+        {"name": "fclose", "blocking": {"category": "disk-io", "reason": "flushes"}},
     ],
 }
 
@@ -91,6 +92,20 @@ class GeneratorTest(unittest.TestCase):
 
     def test_try_lock_first(self):
         self.assertIn("real_pthread_mutex_trylock()", self.definition("pthread_mutex_lock"))
+
+    def test_descriptor_cache_effects(self):
+        # Interposed whether or not the database lists them, and run on
+        # every call (not only in handlers).
+        self.assertIn("OnReturn Effect{[&]() noexcept { fdCacheForget(a0); }}",
+                      self.definition("close"))
+        self.assertNotIn("armed()", self.definition("close"))
+        self.assertIn("fdCacheForget(a1)", self.definition("dup2"))
+        self.assertIn("if (a1 == F_SETFL) fdCacheForgetAll()", self.definition("fcntl"))
+        self.assertIn("if (a1 == FIONBIO) fdCacheForgetAll()", self.definition("ioctl"))
+        fclose = self.definition("fclose")
+        self.assertIn("int Fd = streamFd(a0);", fclose)
+        self.assertIn("fdCacheForget(Fd)", fclose)
+        self.assertIn("intercept(spec_fclose", fclose)
 
     def test_skips_with_reasons(self):
         skipped = self.text[:self.text.index("#include")]
