@@ -107,6 +107,8 @@ private:
   bool knownToFork(const FunctionDecl *Callee);
   bool traverseChild(Stmt *St, const FunctionDecl *Guard);
   bool isNeverTrueLocal(const Expr *Cond);
+  void noteOffloadedFunctions(const FunctionRecord &Callee,
+                              llvm::ArrayRef<const Expr *> Args);
 
   Summarizer &S;
   uint32_t Fn; ///< NoFunction in a global initializer: stores only
@@ -117,6 +119,10 @@ private:
   /// initialization, computed on first need.
   std::optional<llvm::DenseSet<const VarDecl *>> Modified;
   llvm::DenseSet<const Expr *> DirectCallees;
+  /// Functions named only as the work handed to an offload parameter
+  /// (pthread_create's start routine): that use does not make them callable
+  /// through this program's own pointers.
+  llvm::DenseSet<const Expr *> OffloadedRefs;
 };
 
 class Summarizer {
@@ -542,6 +548,16 @@ static bool holds(const Condition &C, const Expr *Arg, ASTContext &Ctx) {
   }
   case Condition::Kind::NotRegularFile:
     return false; // decided at link time
+  case Condition::Kind::PathPrefix: {
+    const auto *SL = dyn_cast<StringLiteral>(Arg->IgnoreParenImpCasts());
+    if (!SL || !SL->isOrdinary())
+      return false;
+    StringRef Path = SL->getString();
+    // "/proc/../home/x" leaves the pseudo file system.
+    if (Path.contains("/.."))
+      return false;
+    return llvm::any_of(C.Prefixes, [&](const std::string &P) { return Path.starts_with(P); });
+  }
   case Condition::Kind::NonNull: {
     if (Arg->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
       return false;
@@ -562,7 +578,16 @@ bool Summarizer::opensFile(const Expr *E) {
   const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
   if (!CE || !CE->getDirectCallee())
     return false;
-  return fn(record(CE->getDirectCallee())).OpensFile;
+  const FunctionRecord &R = fn(record(CE->getDirectCallee()));
+  if (!R.OpensFile)
+    return false;
+  // open("/proc/self/stat"): a pseudo file, read from memory, not a disk.
+  if (R.Blocking)
+    for (const Condition &C : R.Blocking->Unless)
+      if (C.K == Condition::Kind::PathPrefix && C.Arg < CE->getNumArgs() &&
+          holds(C, CE->getArg(C.Arg), Ctx))
+        return false;
+  return true;
 }
 
 void Summarizer::noteFileDescriptor(ValueRef Dest, const Expr *Value) {
@@ -834,6 +859,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
   // callables it is given; only free functions (std::for_each, qsort) are
   // assumed to call them back.
   const FunctionRecord &CalleeRec = S.fn(Rec);
+  noteOffloadedFunctions(CalleeRec, Args);
   if (!(isa<CXXMethodDecl>(Callee) && CalleeRec.System &&
         CalleeRec.RegistersParams.empty() && CalleeRec.OffloadsParams.empty()))
     S.collectCallableArgs(Args, Site);
@@ -867,6 +893,7 @@ bool BodyWalker::VisitCXXConstructExpr(CXXConstructExpr *CE) {
   Site.Target = R.Usr;
   Site.At = S.loc(CE->getBeginLoc().isValid() ? CE->getBeginLoc() : CE->getLocation());
   llvm::SmallVector<const Expr *, 8> Args(CE->arguments());
+  noteOffloadedFunctions(R, Args);
   S.collectCallableArgs(Args, Site);
   Site.ProvedNonblocking = S.provedNonblocking(S.fn(Rec), Args, Site);
   S.noLint(CE->getBeginLoc(), Site);
@@ -956,8 +983,25 @@ bool BodyWalker::VisitInitListExpr(InitListExpr *Visited) {
   return true;
 }
 
+// The pointer fallback resolves a call with no known value flow to every
+// address-taken function of its type. A thread's start routine is address-
+// taken only to be run on another thread; counting it would put whole worker
+// loops (and their blocking calls) behind every `void *(*)(void *)` call.
+void BodyWalker::noteOffloadedFunctions(const FunctionRecord &Callee,
+                                        llvm::ArrayRef<const Expr *> Args) {
+  for (uint32_t P : Callee.OffloadsParams) {
+    if (P >= Args.size())
+      continue;
+    const Expr *E = Args[P]->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+      E = UO->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E); DRE && isa<FunctionDecl>(DRE->getDecl()))
+      OffloadedRefs.insert(DRE);
+  }
+}
+
 bool BodyWalker::VisitDeclRefExpr(DeclRefExpr *DRE) {
-  if (DirectCallees.contains(DRE))
+  if (DirectCallees.contains(DRE) || OffloadedRefs.contains(DRE))
     return true;
   if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
     S.fn(S.record(F)).AddressTaken = true;

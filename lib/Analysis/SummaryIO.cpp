@@ -20,7 +20,7 @@ using nlohmann::json;
 
 namespace evguard {
 
-static constexpr int SummaryFormat = 3;
+static constexpr int SummaryFormat = 4;
 static constexpr llvm::StringLiteral SummarySuffix = ".evgsum.json";
 
 static json toJson(const Loc &L) { return json::array({L.File, L.Line, L.Col}); }
@@ -51,7 +51,7 @@ static std::vector<ValueRef> refsFrom(const json &J) {
 static json toJson(const BlockingInfo &B) {
   json Unless = json::array();
   for (const Condition &C : B.Unless)
-    Unless.push_back({static_cast<int>(C.K), C.Arg, C.Value, C.Flag, C.FlagValue});
+    Unless.push_back({static_cast<int>(C.K), C.Arg, C.Value, C.Flag, C.FlagValue, C.Prefixes});
   return {{"cat", categoryName(B.Cat).str()}, {"reason", B.Reason}, {"unless", Unless}};
 }
 static BlockingInfo blockingFrom(const json &J) {
@@ -60,7 +60,8 @@ static BlockingInfo blockingFrom(const json &J) {
   B.Reason = J.at("reason").get<std::string>();
   for (const json &C : J.at("unless"))
     B.Unless.push_back({static_cast<Condition::Kind>(C.at(0).get<int>()), C.at(1).get<unsigned>(),
-                        C.at(2).get<int64_t>(), C.at(3).get<std::string>(), C.at(4).get<int64_t>()});
+                        C.at(2).get<int64_t>(), C.at(3).get<std::string>(), C.at(4).get<int64_t>(),
+                        C.at(5).get<std::vector<std::string>>()});
   return B;
 }
 

@@ -255,6 +255,9 @@ static OrderedJson conditionJson(const Condition &C) {
   case Condition::Kind::NotRegularFile:
     J["not_regular_file"] = true;
     break;
+  case Condition::Kind::PathPrefix:
+    J["path_prefix"] = C.Prefixes;
+    break;
   }
   return J;
 }

@@ -37,14 +37,17 @@ const char *const RemoveKeys[] = {"name",   "class", "params",
                                   "remove", "note",  "origin"};
 const char *const BlockingKeys[] = {"category", "reason", "unless"};
 const char *const FaultKeys[] = {"reason"};
-const char *const ConditionKeys[] = {"arg",   "equals",   "has_flag",
-                                     "value", "non_null", "not_regular_file"};
+const char *const ConditionKeys[] = {"arg",      "equals",
+                                     "has_flag", "value",
+                                     "non_null", "not_regular_file",
+                                     "path_prefix"};
 const char *const HandlerFieldKeys[] = {"record", "field", "note", "origin"};
 
 const char *const ConditionForms =
     "a condition is {\"arg\": N, \"equals\": INTEGER}, {\"arg\": N, "
     "\"has_flag\": \"NAME\", \"value\": INTEGER}, {\"arg\": N, "
-    "\"non_null\": true} or {\"arg\": N, \"not_regular_file\": true}";
+    "\"non_null\": true}, {\"arg\": N, \"not_regular_file\": true} or "
+    "{\"arg\": N, \"path_prefix\": [\"/proc/\", ...]}";
 
 template <size_t N> std::string joinKeys(const char *const (&Keys)[N]) {
   return llvm::join(llvm::ArrayRef<const char *>(Keys, N), ", ");
@@ -129,6 +132,8 @@ private:
                             FunctionEntry &E);
   llvm::Error parseCondition(const std::string &Pointer, const Json &V,
                              const FunctionEntry &E, Condition &C);
+  llvm::Error parsePathPrefixes(const std::string &Pointer, const Json &V,
+                                Condition &C);
   llvm::Error parseIndices(const std::string &Pointer, const Json &V,
                            const FunctionEntry &E, std::vector<unsigned> &Out);
   llvm::Error parseHandlerFields(const std::string &Pointer, const Json &V,
@@ -151,6 +156,32 @@ FileParser::nonEmptyString(const std::string &Pointer, const Json &V,
     return databaseError(at(Pointer), llvm::formatv("{0} is empty", What),
                          Hint);
   return S;
+}
+
+llvm::Error FileParser::parsePathPrefixes(const std::string &Pointer,
+                                          const Json &V, Condition &C) {
+  const char *Hint = "list absolute directory prefixes, each ending in '/' "
+                     "(\"path_prefix\": [\"/proc/\", \"/sys/\"])";
+  if (!V.is_array() || V.empty())
+    return databaseError(at(Pointer),
+                         "'path_prefix' must be a non-empty array of strings",
+                         Hint);
+  C.K = Condition::Kind::PathPrefix;
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string ItemPointer = Pointer + "/" + std::to_string(I);
+    auto Prefix = nonEmptyString(ItemPointer, V[I], "a path prefix", Hint);
+    if (!Prefix)
+      return Prefix.takeError();
+    llvm::StringRef P(*Prefix);
+    if (!P.starts_with("/") || !P.ends_with("/") || P == "/" ||
+        P.contains("/../") || P.contains("/./"))
+      return databaseError(
+          at(ItemPointer),
+          llvm::formatv("path prefix '{0}' is not an absolute directory", P),
+          Hint);
+    C.Prefixes.push_back(*Prefix);
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::string> FileParser::parseReason(const std::string &Pointer,
@@ -292,7 +323,8 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
   C.Arg = *Arg;
 
   unsigned Kinds = V.contains("equals") + V.contains("has_flag") +
-                   V.contains("non_null") + V.contains("not_regular_file");
+                   V.contains("non_null") + V.contains("not_regular_file") +
+                   V.contains("path_prefix");
   if (Kinds != 1)
     return databaseError(at(Pointer),
                          Kinds ? "a condition has more than one test"
@@ -310,6 +342,8 @@ llvm::Error FileParser::parseCondition(const std::string &Pointer,
     C.Value = *Value;
     return llvm::Error::success();
   }
+  if (auto It = V.find("path_prefix"); It != V.end())
+    return parsePathPrefixes(Pointer + "/path_prefix", *It, C);
   for (auto [Key, Kind] :
        {std::pair{"non_null", Condition::Kind::NonNull},
         std::pair{"not_regular_file", Condition::Kind::NotRegularFile}}) {

@@ -117,7 +117,7 @@ llvm::StringRef kindName(ParamKind Kind) {
 /// Why the entry does not describe a declared function, or "" if it does:
 /// it must match some declaration, and each parameter it names must have,
 /// in some matching declaration, the kind its use needs (a handler is
-/// callable, a non_null argument a pointer, a flag an integer). Some entries
+/// callable, a non_null or path argument a pointer, a flag an integer). Some entries
 /// list the union of handler positions over overloads, hence "some".
 std::string problemWith(const evguard::FunctionEntry &E,
                         llvm::ArrayRef<const evguard::FunctionKey *> Matching) {
@@ -130,7 +130,8 @@ std::string problemWith(const evguard::FunctionEntry &E,
     Uses.push_back({I, ParamKind::Callable});
   if (E.Blocking)
     for (const evguard::Condition &C : E.Blocking->Unless)
-      Uses.push_back({C.Arg, C.K == evguard::Condition::Kind::NonNull
+      Uses.push_back({C.Arg, C.K == evguard::Condition::Kind::NonNull ||
+                                     C.K == evguard::Condition::Kind::PathPrefix
                                  ? ParamKind::Pointer
                                  : ParamKind::Integer});
   for (auto [Index, Kind] : Uses) {

@@ -194,6 +194,34 @@ TEST(Loader, NotRegularFileFalse) {
               "3:49", "'not_regular_file' must be true");
 }
 
+TEST(Loader, PathPrefixNotADirectory) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "blocking": { "category": "disk-io", "reason": "r",
+    "unless": [ { "arg": 0, "path_prefix": ["/proc/", "proc"] } ] } } ] })",
+              "3:55", "path prefix 'proc' is not an absolute directory");
+}
+
+TEST(Loader, PathPrefixEmpty) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "blocking": { "category": "disk-io", "reason": "r",
+    "unless": [ { "arg": 0, "path_prefix": [] } ] } } ] })",
+              "3:44", "'path_prefix' must be a non-empty array of strings");
+}
+
+TEST(Loader, PathPrefixRoundTrip) {
+  AnnotationDatabase DB;
+  ASSERT_EQ(errorOf(R"({ "format": 1, "functions": [
+  { "name": "open", "blocking": { "category": "disk-io", "reason": "r",
+    "unless": [ { "arg": 0, "path_prefix": ["/proc/", "/sys/"] } ] },
+    "opens_file": true } ] })",
+                    &DB),
+            "");
+  const Condition &C = DB.functions()[0].Blocking->Unless.at(0);
+  EXPECT_EQ(C.K, Condition::Kind::PathPrefix);
+  EXPECT_EQ(C.Prefixes, (std::vector<std::string>{"/proc/", "/sys/"}));
+  EXPECT_NE(DB.toJson().find("\"path_prefix\""), std::string::npos);
+}
+
 TEST(Loader, OpensFileWrongType) {
   expectError(R"({ "format": 1, "functions": [
   { "name": "f", "opens_file": "yes" } ] })",

@@ -54,12 +54,17 @@ struct Condition {
     /// (a descriptor from an `opens_file` function) they always wait for the
     /// disk. The runtime's debug mode checks the real descriptor.
     NotRegularFile,
+    /// argument Arg is a path under one of Prefixes (a string literal,
+    /// statically): a kernel pseudo file system such as /proc or /sys,
+    /// whose files live in memory and are never waited for on a disk.
+    PathPrefix,
   };
   Kind K = Kind::Equals;
   unsigned Arg = 0;
   int64_t Value = 0;    ///< Equals
   std::string Flag;     ///< HasFlag: the flag's name, as in the headers
   int64_t FlagValue = 0; ///< HasFlag: its value on Linux
+  std::vector<std::string> Prefixes; ///< PathPrefix, each ending in '/'
 };
 
 struct BlockingInfo {
