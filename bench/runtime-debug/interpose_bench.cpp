@@ -60,6 +60,15 @@ BENCHMARK_CAPTURE(BM_LockUnlock, SpinLibcDirect,
 
 void dummyHandler() {}
 
+} // namespace
+
+namespace evguard::debug {
+// The debug runtime's own (faults.cpp): which fault counter the threads used.
+const char *faultCounterName() noexcept;
+} // namespace evguard::debug
+
+namespace {
+
 void BM_Dispatch(benchmark::State &State) {
   evguard::detail::DispatchTarget T{reinterpret_cast<const void *>(&dummyHandler),
                                     nullptr};
@@ -68,7 +77,8 @@ void BM_Dispatch(benchmark::State &State) {
     benchmark::ClobberMemory();
   }
   const char *Detect = std::getenv("EVGUARD_DETECT");
-  State.SetLabel(std::string("EVGUARD_DETECT=") + (Detect ? Detect : "(all)"));
+  State.SetLabel(std::string("EVGUARD_DETECT=") + (Detect ? Detect : "(all)") +
+                 ", faults counted with " + evguard::debug::faultCounterName());
 }
 BENCHMARK(BM_Dispatch);
 

@@ -3,8 +3,10 @@
 #  1. echo throughput (64-byte messages, 1 and 100 connections, the runtime's
 #     echo server and client from bench/runtime): the server linked with the
 #     plain runtime, with the debug runtime and all detectors on (default
-#     settings, and with EVGUARD_FAULT_GATE_US=0), and with the debug runtime
-#     and EVGUARD_DETECT=none; rounds interleaved, median.
+#     settings, and with the perf fault counter, EVGUARD_FAULT_COUNTER=perf,
+#     which falls back to getrusage where perf_event_open is not allowed),
+#     and with the debug runtime and EVGUARD_DETECT=none; rounds
+#     interleaved, median.
 #     Besides round trips/s it reports the server's CPU time per round trip
 #     (all its threads, from /proc/PID/task/*/schedstat), which a machine
 #     shared with other jobs disturbs far less than throughput;
@@ -49,7 +51,7 @@ start_server() {
 
 configs=("plain:$dbg/evguard-debug-bench-echo-plain:-"
          "debug-all:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=all"
-         "all-exact:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=all,EVGUARD_FAULT_GATE_US=0"
+         "all-perf:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=all,EVGUARD_FAULT_COUNTER=perf"
          "debug-none:$dbg/evguard-debug-bench-echo-debug:EVGUARD_DETECT=none")
 # CPU time of every thread of the server so far, in ns.
 server_cpu_ns() {
@@ -89,7 +91,7 @@ for cfg in "${configs[@]}"; do
   done
   printf "%-12s %14s %14s\n" "$name" "${med[$name,1]}" "${med[$name,100]}"
 done
-for name in debug-all all-exact debug-none; do
+for name in debug-all all-perf debug-none; do
   printf "plain/%-10s %9.3fx %13.3fx   (throughput slowdown; target <= 1.10x)\n" "$name" \
     "$(awk "BEGIN {print ${med[plain,1]} / ${med[$name,1]}}")" \
     "$(awk "BEGIN {print ${med[plain,100]} / ${med[$name,100]}}")"
@@ -102,7 +104,7 @@ for cfg in "${configs[@]}"; do
   printf "%-12s %12s (%5s) %12s (%5s)\n" "$name" "${mcpu[$name,1]}" "${lcpu[$name,1]}" \
     "${mcpu[$name,100]}" "${lcpu[$name,100]}"
 done
-for name in debug-all all-exact debug-none; do
+for name in debug-all all-perf debug-none; do
   printf "%-10s/plain %8.3fx (%5.3fx) %8.3fx (%5.3fx)   (CPU cost ratio)\n" "$name" \
     "$(awk "BEGIN {print ${mcpu[$name,1]} / ${mcpu[plain,1]}}")" \
     "$(awk "BEGIN {print ${lcpu[$name,1]} / ${lcpu[plain,1]}}")" \
@@ -115,7 +117,7 @@ echo
 echo "interposed call outside a handler vs direct libc call; one dispatch per detector"
 "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Lock --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark"
-for d in none stall faults blocking all; do
-  EVGUARD_DETECT=$d "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Dispatch \
+for d in none stall faults blocking all "all EVGUARD_FAULT_COUNTER=perf"; do
+  env EVGUARD_DETECT=$d "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Dispatch \
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null | grep median
 done

@@ -142,14 +142,14 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
                    Out.FaultGateNs, Err))
     return Err;
   if (const char *V = GetEnv("EVGUARD_FAULT_COUNTER")) {
-    if (!std::strcmp(V, "auto"))
-      Out.FaultCounting = FaultCounter::Auto;
-    else if (!std::strcmp(V, "rusage"))
+    if (!std::strcmp(V, "rusage"))
       Out.FaultCounting = FaultCounter::Rusage;
+    else if (!std::strcmp(V, "perf"))
+      Out.FaultCounting = FaultCounter::Perf;
     else
       return badValue("EVGUARD_FAULT_COUNTER", V,
-                      "use auto (perf_event_open counters when allowed, "
-                      "else getrusage) or rusage");
+                      "use rusage (getrusage) or perf (perf_event_open "
+                      "counters where allowed, else getrusage)");
   }
   if (const char *V = GetEnv("EVGUARD_REPORT")) {
     if (!*V)

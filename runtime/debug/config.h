@@ -10,9 +10,9 @@ namespace evguard::debug {
 
 enum class BlockPolicy { Did, May };
 enum class OnBlock { Report, Abort };
-/// How page faults are counted: perf counters when the system allows them
-/// (else getrusage), or getrusage only.
-enum class FaultCounter { Auto, Rusage };
+/// How page faults are counted: getrusage, or perf counters when the system
+/// allows them (else getrusage).
+enum class FaultCounter { Rusage, Perf };
 
 struct Config {
   bool Stall = true;
@@ -25,7 +25,7 @@ struct Config {
   int64_t FaultMinor = 64;
   int64_t FaultMajor = 1;
   int64_t FaultGateNs = 10000; ///< getrusage: shorter dispatches not read.
-  FaultCounter FaultCounting = FaultCounter::Auto;
+  FaultCounter FaultCounting = FaultCounter::Rusage;
   std::string ReportPath; ///< EVGUARD_REPORT; empty: stderr only.
   std::string Symbolizer = "addr2line";
   int StallSignal = 0; ///< Real-time signal used to take stall backtraces.

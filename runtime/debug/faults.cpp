@@ -1,14 +1,17 @@
 // The page-fault detector: the faults of each handler dispatch, counted one
 // of two ways, chosen per thread at its first dispatch (docs/runtime.md):
 //
-//  - perf (EVGUARD_FAULT_COUNTER=auto, when perf_event_open allows it):
+//  - getrusage(RUSAGE_THREAD) (the default): one system call per read, saved
+//    by chaining and the gate (below).
+//  - perf (EVGUARD_FAULT_COUNTER=perf, when perf_event_open allows it):
 //    software counters of the thread's minor and major faults, plus a
 //    trigger, a third counter that sends the thread one signal at its next
 //    fault and then disarms itself. A dispatch that did not trip the trigger
 //    took no fault: it costs no system call. One that did re-arms the
-//    trigger and reads the counters (two system calls). Exact per dispatch.
-//  - getrusage(RUSAGE_THREAD) (the fallback, or EVGUARD_FAULT_COUNTER=rusage):
-//    one system call per read, saved by chaining and the gate (below).
+//    trigger and reads the counters (two system calls). Exact per dispatch,
+//    but every context switch of a thread with perf events costs more (about
+//    1 us per sleep and wake-up measured here), which a loop that sleeps
+//    between dispatches pays more often than it would pay getrusage.
 #include "config.h"
 #include "dispatch.h"
 #include "faults.h"
@@ -26,6 +29,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <string>
 
 namespace evguard::debug {
@@ -175,15 +179,33 @@ bool openPerf(ThreadState &S) {
   return Ok;
 }
 
+void warnNoPerf() {
+  static std::atomic<bool> Warned{false};
+  if (Warned.exchange(true))
+    return;
+  InternalScope Guard;
+  std::fprintf(stderr,
+               "evguard: warning: EVGUARD_FAULT_COUNTER=perf: perf_event_open "
+               "counters of this thread's page faults are not available "
+               "(they need perf_event_paranoid <= 1 or CAP_PERFMON, the "
+               "system call allowed, and signal %d unblocked); counting "
+               "with getrusage\n",
+               config().FaultSignal);
+}
+
 void chooseCounter(ThreadState &S, int64_t Now) {
   if (S.FaultMode == Perf)
     closePerf(S); // In a forked child: those count the parent's thread.
   S.FaultForkGeneration = ForkGeneration.load();
   S.FaultMode = Rusage;
   S.LastReadNs = 0;
-  if (config().FaultCounting == FaultCounter::Auto && openPerf(S)) {
-    S.FaultMode = Perf;
-    rearmAndRead(S, Now); // Falls back to getrusage itself on failure.
+  if (config().FaultCounting == FaultCounter::Perf) {
+    if (openPerf(S)) {
+      S.FaultMode = Perf;
+      rearmAndRead(S, Now); // Falls back to getrusage itself on failure.
+    } else {
+      warnNoPerf();
+    }
   }
   ModesUsed.fetch_or(S.FaultMode);
 }
@@ -191,7 +213,7 @@ void chooseCounter(ThreadState &S, int64_t Now) {
 } // namespace
 
 void installFaultSignal() noexcept {
-  if (config().FaultCounting != FaultCounter::Auto)
+  if (config().FaultCounting != FaultCounter::Perf)
     return;
   // At most one signal per dispatch that faults; SA_RESTART keeps most
   // interrupted system calls transparent (docs/runtime.md lists the rest).
