@@ -13,6 +13,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <thread>
 
 namespace {
 
@@ -81,6 +83,41 @@ void BM_Dispatch(benchmark::State &State) {
                  ", faults counted with " + evguard::debug::faultCounterName());
 }
 BENCHMARK(BM_Dispatch);
+
+// A round trip through a pipe to another thread and back: this thread
+// sleeps and wakes once per iteration, as a loop thread does between
+// dispatches under light load. With EVGUARD_FAULT_COUNTER=perf the one
+// dispatch made first leaves perf counters on this thread, which every
+// context switch then carries (compare with the default, getrusage).
+void BM_SleepWake(benchmark::State &State) {
+  evguard::detail::DispatchTarget T{reinterpret_cast<const void *>(&dummyHandler),
+                                    nullptr};
+  { evguard::detail::DispatchScope Scope(T); }
+  int Ping[2], Pong[2];
+  if (pipe(Ping) != 0 || pipe(Pong) != 0) {
+    State.SkipWithError("pipe failed");
+    return;
+  }
+  std::thread Peer([&] {
+    char C;
+    while (read(Ping[0], &C, 1) == 1 && C)
+      if (write(Pong[1], &C, 1) != 1)
+        return;
+  });
+  char C = 1;
+  for (auto _ : State)
+    if (write(Ping[1], &C, 1) != 1 || read(Pong[0], &C, 1) != 1)
+      State.SkipWithError("pipe I/O failed");
+  C = 0;
+  if (write(Ping[1], &C, 1) != 1)
+    State.SkipWithError("pipe I/O failed");
+  Peer.join();
+  for (int Fd : {Ping[0], Ping[1], Pong[0], Pong[1]})
+    close(Fd);
+  State.SetLabel(std::string("faults counted with ") +
+                 evguard::debug::faultCounterName());
+}
+BENCHMARK(BM_SleepWake)->UseRealTime();
 
 } // namespace
 

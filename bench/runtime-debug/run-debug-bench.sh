@@ -11,7 +11,8 @@
 #     (all its threads, from /proc/PID/task/*/schedstat), which a machine
 #     shared with other jobs disturbs far less than throughput;
 #  2. an interposed libc call made outside a handler vs the same libc call
-#     made directly, and one dispatch with each detector (Google Benchmark).
+#     made directly, one dispatch with each detector, and a sleep and
+#     wake-up of a thread with each fault counter (Google Benchmark).
 #
 #   bench/runtime-debug/run-debug-bench.sh [BUILD_DIR] [ROUNDS] [SECONDS]
 #
@@ -119,5 +120,10 @@ echo "interposed call outside a handler vs direct libc call; one dispatch per de
   --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark"
 for d in none stall faults blocking all "all EVGUARD_FAULT_COUNTER=perf"; do
   env EVGUARD_DETECT=$d "$dbg/evguard-debug-bench-interpose" --benchmark_filter=Dispatch \
+    --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null | grep median
+done
+echo "a sleep and wake-up of the thread (pipe round trip to another thread) with each fault counter"
+for c in rusage perf; do
+  EVGUARD_DETECT=all EVGUARD_FAULT_COUNTER=$c "$dbg/evguard-debug-bench-interpose" --benchmark_filter=SleepWake \
     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null | grep median
 done
