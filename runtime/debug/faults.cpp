@@ -96,6 +96,8 @@ void closeFds(const int *Fds, int N) {
 }
 
 void closePerf(ThreadState &S) {
+  if (S.FaultMode != Perf)
+    return;
   closeFds(S.FaultFds, 3);
   S.FaultMode = Rusage;
   S.LastReadNs = 0;
@@ -193,6 +195,18 @@ void warnNoPerf() {
                config().FaultSignal);
 }
 
+pthread_key_t ExitKey;
+pthread_once_t ExitKeyOnce = PTHREAD_ONCE_INIT;
+
+/// Runs when a thread with perf counters exits (its TLS is still there).
+void closeAtThreadExit(void *) { closePerf(TLS); }
+
+void closePerfAtThreadExit() {
+  pthread_once(&ExitKeyOnce,
+               [] { pthread_key_create(&ExitKey, closeAtThreadExit); });
+  pthread_setspecific(ExitKey, &ExitKey); // Any non-null value.
+}
+
 void chooseCounter(ThreadState &S, int64_t Now) {
   if (S.FaultMode == Perf)
     closePerf(S); // In a forked child: those count the parent's thread.
@@ -202,6 +216,7 @@ void chooseCounter(ThreadState &S, int64_t Now) {
   if (config().FaultCounting == FaultCounter::Perf) {
     if (openPerf(S)) {
       S.FaultMode = Perf;
+      closePerfAtThreadExit();
       rearmAndRead(S, Now); // Falls back to getrusage itself on failure.
     } else {
       warnNoPerf();

@@ -390,6 +390,19 @@ TEST(PageFaults, FreshAnonymousMemoryIsReported) {
   }
 }
 
+TEST(PageFaults, PerfCountersAreClosedWhenAThreadExits) {
+  // Meaningful where perf counters are allowed (else getrusage opens
+  // nothing and the check holds trivially).
+  for (const char *Counter : {"perf", "rusage"}) {
+    Outcome O = scenario("loop-threads", {{"EVGUARD_DETECT", "all"},
+                                          {"EVGUARD_FAULT_COUNTER", Counter}});
+    EXPECT_OK_EXIT(O);
+    EXPECT_TRUE(contains(O.Err, "scenario: 0 descriptors opened and not closed"))
+        << Counter << "\n"
+        << O.Err;
+  }
+}
+
 TEST(PageFaults, ThresholdIsConfigurable) {
   Outcome O = scenario("faults", {{"EVGUARD_DETECT", "faults"},
                                   {"EVGUARD_FAULT_MINOR", "100000000"}});

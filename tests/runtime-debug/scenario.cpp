@@ -273,6 +273,33 @@ int runFdReuse(evguard::Loop &Loop, bool ViaDup2) {
   return runOnce(Loop, readCachedFdHandler);
 }
 
+int openFds() {
+  int N = 0;
+  for (int Fd = 0; Fd < 4096; ++Fd)
+    N += fcntl(Fd, F_GETFD) >= 0;
+  return N;
+}
+
+/// Twenty threads in turn, each running a loop with one handler: what the
+/// debug runtime opens per thread (perf counters) must be closed when the
+/// thread exits.
+int runLoopThreads() {
+  int Before = openFds();
+  for (int I = 0; I < 20; ++I) {
+    int Rc = 0;
+    std::thread T([&Rc] {
+      evguard::Loop Inner;
+      Rc = runOnce(Inner, emptyHandler);
+    });
+    T.join();
+    if (Rc)
+      return Rc;
+  }
+  std::fprintf(stderr, "scenario: %d descriptors opened and not closed\n",
+               openFds() - Before);
+  return 0;
+}
+
 int runOnce(evguard::Loop &Loop, void (*Handler)(evguard::TimerId)) {
   auto T = Loop.start_timer(1ms, 0ns, Handler);
   if (!T) {
@@ -318,7 +345,7 @@ int usage() {
                "  usleep fsync getaddrinfo mutex uncontended allowed "
                "conditions blocking-socket poll repeat nested-loop faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term lambda fd-mode-change fd-reuse "
-               "fd-dup2\n");
+               "fd-dup2 loop-threads\n");
   return 2;
 }
 
@@ -350,6 +377,8 @@ int main(int Argc, char **Argv) {
     return runOffloaded(Loop);
   if (S == "lambda")
     return runLambda(Loop);
+  if (S == "loop-threads")
+    return runLoopThreads();
   if (S == "fd-mode-change")
     return runFdModeChange(Loop);
   if (S == "fd-reuse")
