@@ -208,6 +208,7 @@ void closePerfAtThreadExit() {
 }
 
 void chooseCounter(ThreadState &S, int64_t Now) {
+  InternalScope Guard; // openPerf maps a page to test the trigger.
   if (S.FaultMode == Perf)
     closePerf(S); // In a forked child: those count the parent's thread.
   S.FaultForkGeneration = ForkGeneration.load();
