@@ -135,6 +135,11 @@ private:
   void resolveCalls();
   ResolvedCall resolveCall(const CallSite &Site, const TUSummary &TU);
   void propagateForks();
+  void propagateNonblocking();
+  bool blockingDescriptor(const ValueRef &R) const {
+    return FileDescriptors.count(R) ||
+           (BlockingDescriptors.count(R) && !NonblockingDescriptors.count(R));
+  }
   void deriveRegisteringParams();
   void findRoots();
   bool isHandlerField(const std::string &Key) const;
@@ -147,6 +152,8 @@ private:
   std::map<std::string, std::vector<uint32_t>> AddressTakenByType;
   llvm::StringSet<> AnnotatedHandlerFields;
   std::set<ValueRef> FileDescriptors;
+  std::set<ValueRef> BlockingDescriptors;
+  std::set<ValueRef> NonblockingDescriptors;
   PointsTo PT;
 };
 
@@ -194,6 +201,8 @@ void Linker::mergeFunctions(const TUSummary &TU) {
       addUnique(F.RegistersParams, I);
     for (uint32_t I : R.OffloadsParams)
       addUnique(F.OffloadsParams, I);
+    for (uint32_t I : R.SetsNonblockingParams)
+      addUnique(F.SetsNonblockingParams, I);
     if (!R.HasBody)
       continue;
     GlobalLoc At = global(TU, R.At);
@@ -324,6 +333,33 @@ void Linker::propagateForks() {
   }
 }
 
+/// A function that passes its parameter on to one that switches it to
+/// non-blocking mode switches it too (set_nonblock(fd) -> fcntl); what a
+/// caller passes there is non-blocking from then on.
+void Linker::propagateNonblocking() {
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const TUSummary *TU : TUs)
+      for (const FunctionRecord &R : TU->Functions)
+        for (const DescriptorPass &DP : R.DescriptorPasses) {
+          auto Callee = fnId(DP.Callee);
+          if (!Callee ||
+              !llvm::is_contained(P->Functions[*Callee].SetsNonblockingParams, DP.Arg))
+            continue;
+          if (DP.Source.K != ValueRef::Kind::Param) {
+            NonblockingDescriptors.insert(DP.Source);
+            continue;
+          }
+          Function &Caller = P->Functions[P->ByUsr.lookup(R.Usr)];
+          if (DP.Source.Id == R.Usr &&
+              !llvm::is_contained(Caller.SetsNonblockingParams, DP.Source.Index)) {
+            Caller.SetsNonblockingParams.push_back(DP.Source.Index);
+            Changed = true;
+          }
+        }
+  }
+}
+
 void Linker::resolveCalls() {
   for (Function &F : P->Functions) {
     for (const Function::Body &B : F.Bodies)
@@ -340,10 +376,10 @@ ResolvedCall Linker::resolveCall(const CallSite &Site, const TUSummary &TU) {
   if (!Site.ChildOf.empty())
     if (auto Guard = fnId(Site.ChildOf))
       RC.InChild = P->Functions[*Guard].Forks;
-  RC.OnRegularFile =
+  RC.OnBlockingDescriptor =
       Site.DescriptorIsFile ||
       llvm::any_of(Site.DescriptorSources,
-                   [&](const ValueRef &R) { return FileDescriptors.count(R) != 0; });
+                   [&](const ValueRef &R) { return blockingDescriptor(R); });
   for (uint32_t T : RC.Targets) {
     const Function &Callee = P->Functions[T];
     if (Callee.HasBody && !Callee.System)
@@ -466,6 +502,10 @@ std::unique_ptr<Program> Linker::run(std::vector<const TUSummary *> Sorted) {
     for (const std::string &Key : TU->HandlerFields)
       AnnotatedHandlerFields.insert(Key);
     FileDescriptors.insert(TU->FileDescriptors.begin(), TU->FileDescriptors.end());
+    BlockingDescriptors.insert(TU->BlockingDescriptors.begin(),
+                               TU->BlockingDescriptors.end());
+    NonblockingDescriptors.insert(TU->NonblockingDescriptors.begin(),
+                                  TU->NonblockingDescriptors.end());
   }
   // Overrides point up; the class hierarchy analysis walks down.
   for (const TUSummary *TU : TUs)
@@ -483,6 +523,7 @@ std::unique_ptr<Program> Linker::run(std::vector<const TUSummary *> Sorted) {
   for (Function &F : P->Functions)
     llvm::sort(F.Overriders);
   propagateForks();
+  propagateNonblocking();
   buildPointsTo();
   resolveCalls();
   deriveRegisteringParams();

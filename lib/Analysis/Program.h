@@ -27,9 +27,10 @@ struct ResolvedCall {
   /// Functions passed as callables to a function we cannot look into (no
   /// body, no entry about that parameter): assumed to be called right away.
   std::vector<uint32_t> CalledBack;
-  /// The call's descriptor argument may be a regular file's (see
+  /// The call's descriptor argument may be a regular file's, or a
+  /// descriptor created in blocking mode and never switched (see
   /// CallSite::DescriptorCheck).
-  bool OnRegularFile = false;
+  bool OnBlockingDescriptor = false;
   /// Runs only in a forked child: not on the loop thread.
   bool InChild = false;
 };
@@ -51,6 +52,8 @@ struct Function {
   std::optional<FaultInfo> MayFault;
   std::vector<uint32_t> RegistersParams;
   std::vector<uint32_t> OffloadsParams;
+  /// Parameters it switches to non-blocking mode, itself or through others.
+  std::vector<uint32_t> SetsNonblockingParams;
   std::string FnType;
   std::vector<uint32_t> Overriders; ///< direct overriders
   std::vector<ResolvedCall> Calls;

@@ -70,7 +70,7 @@ Leaf leafKind(const Function &Callee, const ResolvedCall &RC,
               const AnalysisOptions &Opts) {
   bool Direct = RC.Site->K == CallSite::Kind::Direct;
   bool Proved = Direct && RC.Site->ProvedNonblocking;
-  if (Direct && RC.Site->DescriptorCheck && !RC.OnRegularFile &&
+  if (Direct && RC.Site->DescriptorCheck && !RC.OnBlockingDescriptor &&
       Opts.AssumeNonblockingDescriptors)
     Proved = true;
   if (Callee.Blocking && !Proved)

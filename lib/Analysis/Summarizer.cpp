@@ -23,6 +23,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
+#include <set>
 
 using namespace clang;
 
@@ -167,7 +168,11 @@ public:
   bool provedNonblocking(const FunctionRecord &Callee, ArrayRef<const Expr *> Args,
                          CallSite &Site);
   bool opensFile(const Expr *E);
-  void noteFileDescriptor(ValueRef Dest, const Expr *Value);
+  bool createsBlockingDescriptor(const Expr *E);
+  void noteDescriptor(ValueRef Dest, const Expr *Value);
+  void noteDescriptorArgs(uint32_t Caller, uint32_t Callee,
+                          ArrayRef<const Expr *> Args);
+  void keepUsefulDescriptorPasses();
   void noLint(SourceLocation L, CallSite &Site);
   /// Should a call to Callee be kept in the summary at all?
   bool worthRecording(uint32_t Rec, const CallSite &Site);
@@ -289,6 +294,8 @@ void Summarizer::applyDatabase(const FunctionDecl *FD, FunctionRecord &R) {
   R.RegistersParams.assign(E->RegistersHandler.begin(), E->RegistersHandler.end());
   R.OffloadsParams.assign(E->Offloads.begin(), E->Offloads.end());
   R.OpensFile = E->OpensFile;
+  R.BlockingDescriptor = E->BlockingDescriptor;
+  R.SetsNonblocking = E->SetsNonblocking;
   R.Forks |= E->Forks;
   if (E->AllowBlocking)
     R.AllowBlocking = E->AllowBlocking;
@@ -590,9 +597,105 @@ bool Summarizer::opensFile(const Expr *E) {
   return true;
 }
 
-void Summarizer::noteFileDescriptor(ValueRef Dest, const Expr *Value) {
-  if (Value && Dest.K != ValueRef::Kind::Function && opensFile(Value))
+bool Summarizer::createsBlockingDescriptor(const Expr *E) {
+  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
+  if (!CE || !CE->getDirectCallee())
+    return false;
+  const FunctionRecord &R = fn(record(CE->getDirectCallee()));
+  if (!R.BlockingDescriptor)
+    return false;
+  return llvm::none_of(R.BlockingDescriptor->Unless, [&](const Condition &C) {
+    return C.Arg < CE->getNumArgs() && holds(C, CE->getArg(C.Arg), Ctx);
+  });
+}
+
+void Summarizer::noteDescriptor(ValueRef Dest, const Expr *Value) {
+  if (!Value || Dest.K == ValueRef::Kind::Function)
+    return;
+  if (opensFile(Value))
     Out->FileDescriptors.push_back(std::move(Dest));
+  else if (createsBlockingDescriptor(Value))
+    Out->BlockingDescriptors.push_back(std::move(Dest));
+}
+
+/// Whether `flags & ~O_NONBLOCK` (a constant operand of `&` without the flag)
+/// visibly clears Flag.
+static bool clearsFlag(const Expr *E, int64_t Flag, ASTContext &Ctx) {
+  const auto *BO = dyn_cast<BinaryOperator>(E->IgnoreParenImpCasts());
+  if (!BO || BO->getOpcode() != BO_And)
+    return false;
+  for (const Expr *Side : {BO->getLHS(), BO->getRHS()}) {
+    Expr::EvalResult R;
+    if (!Side->isValueDependent() && Side->EvaluateAsInt(R, Ctx) &&
+        (R.Val.getInt().getExtValue() & Flag) == 0)
+      return true;
+  }
+  return false;
+}
+
+/// A SetsNonblocking condition on a value that is not a constant may hold:
+/// `fcntl(fd, F_SETFL, flags | O_NONBLOCK)` is the common form.
+static bool mayHold(const Condition &C, const Expr *Arg, ASTContext &Ctx) {
+  if (!Arg || Arg->isValueDependent())
+    return true;
+  Expr::EvalResult R;
+  if (Arg->EvaluateAsInt(R, Ctx))
+    return holds(C, Arg, Ctx);
+  return !(C.K == Condition::Kind::HasFlag && clearsFlag(Arg, C.FlagValue, Ctx));
+}
+
+/// Descriptor facts of a direct call: fcntl(fd, F_SETFL, ... O_NONBLOCK)
+/// switches `fd`; any other function may do it for its `int` parameters,
+/// which the link step learns from the passes recorded here.
+void Summarizer::noteDescriptorArgs(uint32_t Caller, uint32_t Callee,
+                                    ArrayRef<const Expr *> Args) {
+  if (Caller == NoFunction)
+    return;
+  // Copies: sourcesOf() may add records and move the vector.
+  std::optional<NonblockingSetter> Setter = fn(Callee).SetsNonblocking;
+  std::string CalleeUsr = fn(Callee).Usr;
+  bool Opaque = fn(Callee).System || fn(Callee).Blocking.has_value();
+  std::vector<ValueRef> Sources;
+  if (Setter) {
+    if (Setter->Arg >= Args.size() ||
+        !llvm::all_of(Setter->If, [&](const Condition &C) {
+          return C.Arg < Args.size() && mayHold(C, Args[C.Arg], Ctx);
+        }))
+      return;
+    sourcesOf(Args[Setter->Arg], Sources);
+    FunctionRecord &Self = fn(Caller);
+    for (ValueRef &R : Sources) {
+      if (R.K == ValueRef::Kind::Param && R.Id == Self.Usr)
+        addUnique(Self.SetsNonblockingParams, R.Index);
+      else if (R.K == ValueRef::Kind::Var || R.K == ValueRef::Kind::Field)
+        Out->NonblockingDescriptors.push_back(std::move(R));
+    }
+    return;
+  }
+  if (Opaque)
+    return;
+  for (uint32_t I = 0; I < Args.size(); ++I) {
+    const Expr *A = Args[I]->IgnoreParenImpCasts();
+    if (!A->getType()->isSpecificBuiltinType(BuiltinType::Int))
+      continue;
+    Sources.clear();
+    sourcesOf(A, Sources);
+    for (ValueRef &R : Sources)
+      if (R.K != ValueRef::Kind::Function)
+        fn(Caller).DescriptorPasses.push_back({CalleeUsr, I, std::move(R)});
+  }
+}
+
+/// Passes matter when the link step can use them: a parameter (the caller
+/// may be a wrapper), a field (set anywhere in the program), or a variable
+/// holding a descriptor created in blocking mode.
+void Summarizer::keepUsefulDescriptorPasses() {
+  std::set<ValueRef> Blocking(Out->BlockingDescriptors.begin(),
+                              Out->BlockingDescriptors.end());
+  for (FunctionRecord &R : Out->Functions)
+    llvm::erase_if(R.DescriptorPasses, [&](const DescriptorPass &DP) {
+      return DP.Source.K == ValueRef::Kind::Var && !Blocking.count(DP.Source);
+    });
 }
 
 bool Summarizer::provedNonblocking(const FunctionRecord &Callee,
@@ -858,6 +961,7 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
   // A library class's member (vector::push_back, function::swap) keeps the
   // callables it is given; only free functions (std::for_each, qsort) are
   // assumed to call them back.
+  S.noteDescriptorArgs(Fn, Rec, Args);
   const FunctionRecord &CalleeRec = S.fn(Rec);
   noteOffloadedFunctions(CalleeRec, Args);
   if (!(isa<CXXMethodDecl>(Callee) && CalleeRec.System &&
@@ -927,14 +1031,14 @@ bool BodyWalker::VisitBinaryOperator(BinaryOperator *BO) {
   if (const auto *ME = dyn_cast<MemberExpr>(LHS)) {
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
       S.addStore({ValueRef::Kind::Field, S.fieldKey(FD)}, BO->getRHS(), BO->getBeginLoc());
-      S.noteFileDescriptor({ValueRef::Kind::Field, S.fieldKey(FD)}, BO->getRHS());
+      S.noteDescriptor({ValueRef::Kind::Field, S.fieldKey(FD)}, BO->getRHS());
     }
   } else if (const auto *DRE = dyn_cast<DeclRefExpr>(LHS)) {
     std::vector<ValueRef> Dest;
     S.sourcesOf(DRE, Dest);
     if (Dest.size() == 1 && Dest[0].K != ValueRef::Kind::Function) {
       S.addStore(Dest[0], BO->getRHS(), BO->getBeginLoc());
-      S.noteFileDescriptor(Dest[0], BO->getRHS());
+      S.noteDescriptor(Dest[0], BO->getRHS());
     }
     noteResult(dyn_cast<VarDecl>(DRE->getDecl()), BO->getRHS());
   }
@@ -946,7 +1050,7 @@ bool BodyWalker::VisitVarDecl(VarDecl *VD) {
     return true;
   noteResult(VD, VD->getInit());
   S.addStore({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit(), VD->getLocation());
-  S.noteFileDescriptor({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit());
+  S.noteDescriptor({ValueRef::Kind::Var, S.usr(VD)}, VD->getInit());
   if (Fn == NoFunction || !VD->hasLocalStorage())
     return true;
   // The destructor of a local object runs in this function (RAII).
@@ -1376,6 +1480,7 @@ std::shared_ptr<const TUSummary> Summarizer::run() {
     PendingLambdas.pop_back();
     summarizeFunction(FD);
   }
+  keepUsefulDescriptorPasses();
   return Out;
 }
 

@@ -78,6 +78,15 @@ struct CallSite {
   std::string NoLintText;
 };
 
+/// A descriptor-like value (an `int` variable, field or parameter) handed to
+/// another function: `set_nonblocking(fd)`. The link step uses these to
+/// learn which functions switch their parameter to non-blocking mode.
+struct DescriptorPass {
+  std::string Callee; ///< USR
+  uint32_t Arg = 0;
+  ValueRef Source;
+};
+
 /// A callable stored somewhere: `s->cb = f`, `{.handler = f}`, `cb = f`.
 struct Store {
   ValueRef Dest; ///< Var or Field
@@ -109,6 +118,14 @@ struct FunctionRecord {
   std::vector<uint32_t> RegistersParams;
   std::vector<uint32_t> OffloadsParams;
   bool OpensFile = false;
+  /// Database facts about descriptors, used while summarizing this TU's
+  /// calls to the function (not stored in summaries).
+  std::optional<BlockingDescriptorInfo> BlockingDescriptor;
+  std::optional<NonblockingSetter> SetsNonblocking;
+  /// Parameters this function switches to non-blocking mode itself (the
+  /// link step adds those it passes on to such functions).
+  std::vector<uint32_t> SetsNonblockingParams;
+  std::vector<DescriptorPass> DescriptorPasses;
   /// Returns 0 in a child process (fork, vfork, a database "forks" entry).
   bool Forks = false;
   /// Integer functions whose result this one returns (`return fork();`,
@@ -126,6 +143,11 @@ struct TUSummary {
   std::vector<Store> Stores;
   /// Variables and fields assigned a regular file's descriptor.
   std::vector<ValueRef> FileDescriptors;
+  /// Variables and fields assigned a descriptor created in blocking mode
+  /// (socket() without SOCK_NONBLOCK, accept()).
+  std::vector<ValueRef> BlockingDescriptors;
+  /// Variables and fields switched to non-blocking mode (fcntl, ioctl).
+  std::vector<ValueRef> NonblockingDescriptors;
   /// Fields annotated EVGUARD_REGISTERS_HANDLER: "Record::field".
   std::vector<std::string> HandlerFields;
 };

@@ -20,7 +20,7 @@ using nlohmann::json;
 
 namespace evguard {
 
-static constexpr int SummaryFormat = 4;
+static constexpr int SummaryFormat = 5;
 static constexpr llvm::StringLiteral SummarySuffix = ".evgsum.json";
 
 static json toJson(const Loc &L) { return json::array({L.File, L.Line, L.Col}); }
@@ -96,6 +96,14 @@ static json toJson(const FunctionRecord &F) {
     J["registers"] = F.RegistersParams;
   if (!F.OffloadsParams.empty())
     J["offloads"] = F.OffloadsParams;
+  if (!F.SetsNonblockingParams.empty())
+    J["sets_nonblocking"] = F.SetsNonblockingParams;
+  if (!F.DescriptorPasses.empty()) {
+    json Passes = json::array();
+    for (const DescriptorPass &DP : F.DescriptorPasses)
+      Passes.push_back({DP.Callee, DP.Arg, toJson(DP.Source)});
+    J["fd_passes"] = std::move(Passes);
+  }
   if (!F.FactsFrom.empty())
     J["facts"] = F.FactsFrom;
   if (F.Calls.empty())
@@ -156,6 +164,11 @@ static FunctionRecord functionFrom(const json &J) {
     F.MayFault = FaultInfo{J.at("fault").get<std::string>()};
   F.RegistersParams = J.value("registers", std::vector<uint32_t>{});
   F.OffloadsParams = J.value("offloads", std::vector<uint32_t>{});
+  F.SetsNonblockingParams = J.value("sets_nonblocking", std::vector<uint32_t>{});
+  if (J.contains("fd_passes"))
+    for (const json &DP : J.at("fd_passes"))
+      F.DescriptorPasses.push_back(
+          {DP.at(0).get<std::string>(), DP.at(1).get<uint32_t>(), refFrom(DP.at(2))});
   F.FactsFrom = J.value("facts", "");
   if (!J.contains("calls"))
     return F;
@@ -207,6 +220,8 @@ llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir) {
     Stores.push_back({toJson(St.Dest), refs(St.Sources), toJson(St.At)});
   J["stores"] = std::move(Stores);
   J["file_descriptors"] = refs(S.FileDescriptors);
+  J["blocking_descriptors"] = refs(S.BlockingDescriptors);
+  J["nonblocking_descriptors"] = refs(S.NonblockingDescriptors);
 
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
     return llvm::createStringError(EC, "cannot create summary directory '%s': %s",
@@ -256,6 +271,8 @@ llvm::Expected<std::shared_ptr<const TUSummary>> readSummaryFile(llvm::StringRef
     for (const json &F : J.at("functions"))
       S->Functions.push_back(functionFrom(F));
     S->FileDescriptors = refsFrom(J.at("file_descriptors"));
+    S->BlockingDescriptors = refsFrom(J.at("blocking_descriptors"));
+    S->NonblockingDescriptors = refsFrom(J.at("nonblocking_descriptors"));
     for (const json &St : J.at("stores"))
       S->Stores.push_back({refFrom(St.at(0)), refsFrom(St.at(1)), locFrom(St.at(2))});
     return std::shared_ptr<const TUSummary>(std::move(S));

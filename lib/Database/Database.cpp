@@ -292,6 +292,25 @@ static OrderedJson entryJson(const FunctionEntry &E) {
     J["opens_file"] = true;
   if (E.AllowBlocking)
     J["allow_blocking"] = {{"reason", *E.AllowBlocking}};
+  if (E.BlockingDescriptor) {
+    if (E.BlockingDescriptor->Unless.empty()) {
+      J["blocking_descriptor"] = true;
+    } else {
+      OrderedJson Unless = OrderedJson::array();
+      for (const Condition &C : E.BlockingDescriptor->Unless)
+        Unless.push_back(conditionJson(C));
+      J["blocking_descriptor"]["unless"] = std::move(Unless);
+    }
+  }
+  if (E.SetsNonblocking) {
+    OrderedJson S;
+    S["arg"] = E.SetsNonblocking->Arg;
+    OrderedJson If = OrderedJson::array();
+    for (const Condition &C : E.SetsNonblocking->If)
+      If.push_back(conditionJson(C));
+    S["if"] = std::move(If);
+    J["sets_nonblocking"] = std::move(S);
+  }
   if (E.Forks)
     J["forks"] = true;
   if (!E.Note.empty())

@@ -27,15 +27,20 @@ constexpr int SupportedFormat = 1;
 const char *const TopKeys[] = {"$schema",        "format",
                                "description",    "functions",
                                "handler_fields", "remove_handler_fields"};
-const char *const EntryKeys[] = {"name",           "class",       "params",
-                                 "blocking",       "may_fault",   "registers_handler",
-                                 "offloads",       "nonblocking", "opens_file",
-                                 "allow_blocking", "forks",       "remove",
+const char *const EntryKeys[] = {"name",           "class",
+                                 "params",         "blocking",
+                                 "may_fault",      "registers_handler",
+                                 "offloads",       "nonblocking",
+                                 "opens_file",     "blocking_descriptor",
+                                 "sets_nonblocking", "allow_blocking",
+                                 "forks",          "remove",
                                  "note",           "origin"};
 /// What a removal may carry besides "remove" itself.
 const char *const RemoveKeys[] = {"name",   "class", "params",
                                   "remove", "note",  "origin"};
 const char *const BlockingKeys[] = {"category", "reason", "unless"};
+const char *const BlockingDescriptorKeys[] = {"unless"};
+const char *const SetsNonblockingKeys[] = {"arg", "if"};
 const char *const FaultKeys[] = {"reason"};
 const char *const ConditionKeys[] = {"arg",      "equals",
                                      "has_flag", "value",
@@ -132,6 +137,14 @@ private:
                             FunctionEntry &E);
   llvm::Error parseCondition(const std::string &Pointer, const Json &V,
                              const FunctionEntry &E, Condition &C);
+  /// A list of equals/has_flag conditions (what descriptor facts test).
+  llvm::Error parseValueConditions(const std::string &Pointer, const Json &V,
+                                   const FunctionEntry &E,
+                                   std::vector<Condition> &Out);
+  llvm::Error parseBlockingDescriptor(const std::string &Pointer,
+                                      const Json &V, FunctionEntry &E);
+  llvm::Error parseSetsNonblocking(const std::string &Pointer, const Json &V,
+                                   FunctionEntry &E);
   llvm::Error parsePathPrefixes(const std::string &Pointer, const Json &V,
                                 Condition &C);
   llvm::Error parseIndices(const std::string &Pointer, const Json &V,
@@ -156,6 +169,76 @@ FileParser::nonEmptyString(const std::string &Pointer, const Json &V,
     return databaseError(at(Pointer), llvm::formatv("{0} is empty", What),
                          Hint);
   return S;
+}
+
+llvm::Error FileParser::parseValueConditions(const std::string &Pointer,
+                                             const Json &V,
+                                             const FunctionEntry &E,
+                                             std::vector<Condition> &Out) {
+  if (!V.is_array())
+    return wrongType(Pointer, V,
+                     "'" + Pointer.substr(Pointer.rfind('/') + 1) + "'",
+                     "an array of conditions");
+  for (size_t I = 0; I < V.size(); ++I) {
+    std::string ItemPointer = Pointer + "/" + std::to_string(I);
+    Condition C;
+    if (auto Err = parseCondition(ItemPointer, V[I], E, C))
+      return Err;
+    if (C.K != Condition::Kind::Equals && C.K != Condition::Kind::HasFlag)
+      return databaseError(at(ItemPointer),
+                           "a descriptor fact tests argument values only",
+                           "use {\"arg\": N, \"equals\": INTEGER} or "
+                           "{\"arg\": N, \"has_flag\": \"NAME\", "
+                           "\"value\": INTEGER}");
+    Out.push_back(std::move(C));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error FileParser::parseBlockingDescriptor(const std::string &Pointer,
+                                                const Json &V,
+                                                FunctionEntry &E) {
+  BlockingDescriptorInfo Info;
+  if (V.is_boolean()) {
+    if (V.get<bool>())
+      E.BlockingDescriptor = std::move(Info);
+    return llvm::Error::success();
+  }
+  if (!V.is_object())
+    return wrongType(Pointer, V, "'blocking_descriptor'",
+                     "true or {\"unless\": [conditions]}");
+  if (auto Err = checkKeys(Pointer, V, "'blocking_descriptor'",
+                           BlockingDescriptorKeys))
+    return Err;
+  if (auto It = V.find("unless"); It != V.end())
+    if (auto Err = parseValueConditions(Pointer + "/unless", *It, E,
+                                        Info.Unless))
+      return Err;
+  E.BlockingDescriptor = std::move(Info);
+  return llvm::Error::success();
+}
+
+llvm::Error FileParser::parseSetsNonblocking(const std::string &Pointer,
+                                             const Json &V, FunctionEntry &E) {
+  if (auto Err = requireObject(Pointer, V, "'sets_nonblocking'"))
+    return Err;
+  if (auto Err =
+          checkKeys(Pointer, V, "'sets_nonblocking'", SetsNonblockingKeys))
+    return Err;
+  auto ArgIt = V.find("arg");
+  if (ArgIt == V.end())
+    return databaseError(at(Pointer), "'sets_nonblocking' has no 'arg'",
+                         "add \"arg\": the index of the descriptor argument");
+  auto Arg = index(Pointer + "/arg", *ArgIt, "argument index", E.Params);
+  if (!Arg)
+    return Arg.takeError();
+  NonblockingSetter Setter;
+  Setter.Arg = *Arg;
+  if (auto It = V.find("if"); It != V.end())
+    if (auto Err = parseValueConditions(Pointer + "/if", *It, E, Setter.If))
+      return Err;
+  E.SetsNonblocking = std::move(Setter);
+  return llvm::Error::success();
 }
 
 llvm::Error FileParser::parsePathPrefixes(const std::string &Pointer,
@@ -493,6 +576,13 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
       return Reason.takeError();
     E.AllowBlocking = std::move(*Reason);
   }
+  if (auto It = V.find("blocking_descriptor"); It != V.end())
+    if (auto Err = parseBlockingDescriptor(Pointer + "/blocking_descriptor",
+                                           *It, E))
+      return Err;
+  if (auto It = V.find("sets_nonblocking"); It != V.end())
+    if (auto Err = parseSetsNonblocking(Pointer + "/sets_nonblocking", *It, E))
+      return Err;
   if (auto It = V.find("registers_handler"); It != V.end())
     if (auto Err = parseIndices(Pointer + "/registers_handler", *It, E,
                                 E.RegistersHandler))
@@ -519,13 +609,13 @@ llvm::Error FileParser::parseFunction(const std::string &Pointer, const Json &V,
                                        E.Name),
                          "keep one of 'blocking' and 'nonblocking'");
   if (!E.Blocking && !E.MayFault && !E.Nonblocking && !E.OpensFile &&
-      !E.AllowBlocking && !E.Forks && E.RegistersHandler.empty() &&
-      E.Offloads.empty())
+      !E.BlockingDescriptor && !E.SetsNonblocking && !E.AllowBlocking &&
+      !E.Forks && E.RegistersHandler.empty() && E.Offloads.empty())
     return databaseError(
         at(Pointer), llvm::formatv("the entry for '{0}' says nothing", E.Name),
         "add blocking, may_fault, registers_handler, offloads, nonblocking, "
-        "opens_file, allow_blocking or forks, or \"remove\": true to delete "
-        "an earlier entry");
+        "opens_file, blocking_descriptor, sets_nonblocking, allow_blocking or "
+        "forks, or \"remove\": true to delete an earlier entry");
   Out.Functions.push_back(std::move(F));
   return llvm::Error::success();
 }

@@ -8,7 +8,9 @@
 
 #include <execinfo.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <threads.h>
 #include <unistd.h>
@@ -106,6 +108,13 @@ bool pathUnder(const char *Path,
   return false;
 }
 
+static bool onPseudoFileSystem(int Fd) noexcept {
+  struct statfs Fs;
+  if (syscall(SYS_fstatfs, Fd, &Fs) != 0)
+    return false;
+  return Fs.f_type == PROC_SUPER_MAGIC || Fs.f_type == SYSFS_MAGIC;
+}
+
 bool fdIsNonBlocking(int Fd) noexcept {
   if (fdCachedNonBlocking(Fd))
     return true;
@@ -115,6 +124,13 @@ bool fdIsNonBlocking(int Fd) noexcept {
     return false;
   switch (St.st_mode & S_IFMT) {
   case S_IFREG:
+    // A /proc or /sys file is made in memory when read (the database's
+    // path_prefix condition, checked on the descriptor).
+    if (onPseudoFileSystem(Fd)) {
+      fdCacheRemember(Fd, Ticket);
+      return true;
+    }
+    return false;
   case S_IFDIR:
   case S_IFBLK:
     return false; // Disk I/O: O_NONBLOCK does not apply.

@@ -56,14 +56,14 @@ FunctionKey member(std::string Name, std::string Class, std::string Template,
 // Exact counts: an entry dropped by a bad edit (or merged away by a
 // duplicate key) must fail here, not vanish silently.
 TEST(DefaultFiles, EntryCounts) {
-  EXPECT_EQ(loadOne("posix.json").functions().size(), 294u);
+  EXPECT_EQ(loadOne("posix.json").functions().size(), 297u);
   EXPECT_EQ(loadOne("cxx-stdlib.json").functions().size(), 146u);
   EXPECT_EQ(loadOne("libuv.json").functions().size(), 78u);
   EXPECT_EQ(loadOne("libuv.json").handlerFields().size(), 1u);
   EXPECT_EQ(loadOne("libevent.json").functions().size(), 55u);
   EXPECT_EQ(loadOne("boost-asio.json").functions().size(), 75u);
   // Different files never name the same key.
-  EXPECT_EQ(all().functions().size(), 294u + 146 + 78 + 55 + 75);
+  EXPECT_EQ(all().functions().size(), 297u + 146 + 78 + 55 + 75);
 }
 
 TEST(DefaultFiles, PollWithZeroTimeoutDoesNotBlock) {
@@ -84,7 +84,8 @@ TEST(DefaultFiles, PollWithZeroTimeoutDoesNotBlock) {
 TEST(DefaultFiles, RecvWithDontwaitDoesNotBlock) {
   const FunctionEntry *Recv = all().lookup(key("recv"));
   ASSERT_NE(Recv, nullptr);
-  const Condition &C = Recv->Blocking->Unless.at(0);
+  EXPECT_EQ(Recv->Blocking->Unless.at(0).K, Condition::Kind::NotRegularFile);
+  const Condition &C = Recv->Blocking->Unless.at(1);
   EXPECT_EQ(C.K, Condition::Kind::HasFlag);
   EXPECT_EQ(C.Arg, 3u);
   EXPECT_EQ(C.Flag, "MSG_DONTWAIT");
@@ -108,6 +109,23 @@ TEST(DefaultFiles, ReadBlocksOnRegularFilesOnly) {
   const FunctionEntry *Pread = all().lookup(key("pread"));
   ASSERT_NE(Pread, nullptr);
   EXPECT_TRUE(Pread->Blocking->Unless.empty()) << "pread only works on files";
+}
+
+TEST(DefaultFiles, SocketsStartBlockingUntilSwitched) {
+  const FunctionEntry *Socket = all().lookup(key("socket"));
+  ASSERT_NE(Socket, nullptr);
+  ASSERT_TRUE(Socket->BlockingDescriptor);
+  EXPECT_EQ(Socket->BlockingDescriptor->Unless.at(0).Flag, "SOCK_NONBLOCK");
+  const FunctionEntry *Accept = all().lookup(key("accept"));
+  ASSERT_NE(Accept, nullptr);
+  ASSERT_TRUE(Accept->BlockingDescriptor);
+  EXPECT_TRUE(Accept->BlockingDescriptor->Unless.empty());
+  const FunctionEntry *Fcntl = all().lookup(key("fcntl"));
+  ASSERT_NE(Fcntl, nullptr);
+  ASSERT_TRUE(Fcntl->SetsNonblocking);
+  EXPECT_EQ(Fcntl->SetsNonblocking->Arg, 0u);
+  ASSERT_EQ(Fcntl->SetsNonblocking->If.size(), 2u);
+  EXPECT_EQ(Fcntl->SetsNonblocking->If[1].FlagValue, 04000);
 }
 
 TEST(DefaultFiles, UvFsOpenWithCallbackDoesNotBlock) {

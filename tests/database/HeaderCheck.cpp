@@ -134,6 +134,13 @@ std::string problemWith(const evguard::FunctionEntry &E,
                                      C.K == evguard::Condition::Kind::PathPrefix
                                  ? ParamKind::Pointer
                                  : ParamKind::Integer});
+  // A descriptor is an int. (sets_nonblocking's `if` conditions are not
+  // checked: fcntl's third argument is variadic.)
+  if (E.BlockingDescriptor)
+    for (const evguard::Condition &C : E.BlockingDescriptor->Unless)
+      Uses.push_back({C.Arg, ParamKind::Integer});
+  if (E.SetsNonblocking)
+    Uses.push_back({E.SetsNonblocking->Arg, ParamKind::Integer});
   for (auto [Index, Kind] : Uses) {
     bool Fits = llvm::any_of(Matching, [&](const evguard::FunctionKey *K) {
       return Index < K->CanonicalParamTypes.size() &&

@@ -73,6 +73,22 @@ struct BlockingInfo {
   std::vector<Condition> Unless; ///< any one holding means "does not block"
 };
 
+/// What a descriptor-creating function gives back: a descriptor in blocking
+/// mode (socket(), accept()) unless one of the conditions holds
+/// (SOCK_NONBLOCK in socket's type).
+struct BlockingDescriptorInfo {
+  std::vector<Condition> Unless;
+};
+
+/// A call that switches its descriptor argument `Arg` to non-blocking mode
+/// when every condition may hold: fcntl(fd, F_SETFL, flags | O_NONBLOCK),
+/// ioctl(fd, FIONBIO, &on). A condition on a value that is not a constant
+/// may hold, except a flag visibly cleared (`flags & ~O_NONBLOCK`).
+struct NonblockingSetter {
+  unsigned Arg = 0;
+  std::vector<Condition> If;
+};
+
 struct FaultInfo {
   std::string Reason;
 };
@@ -105,6 +121,11 @@ struct FunctionEntry {
   /// Returns a descriptor of a regular file (open, creat, mkstemp, fileno):
   /// what NotRegularFile conditions look for.
   bool OpensFile = false;
+  /// Returns a descriptor in blocking mode (socket, accept): what, besides
+  /// regular files, makes a NotRegularFile condition fail, until a
+  /// SetsNonblocking call switches the descriptor.
+  std::optional<BlockingDescriptorInfo> BlockingDescriptor;
+  std::optional<NonblockingSetter> SetsNonblocking;
   /// Blocking calls reached through this function are accepted, for this
   /// reason (the database twin of EVGUARD_ALLOW_BLOCKING): crash reporters,
   /// start-up code of a library.

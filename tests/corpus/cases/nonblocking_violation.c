@@ -7,7 +7,7 @@
 static long cached_rss;
 
 static void read_proc_status(void) {
-  FILE *f = fopen("/proc/self/statm", "r"); // EXPECT: evguard-nonblocking-violation callee=fopen roots=stats_snapshot
+  FILE *f = fopen("/var/lib/app/rss.txt", "r"); // EXPECT: evguard-nonblocking-violation callee=fopen roots=stats_snapshot
   if (f) {
     fscanf(f, "%*ld %ld", &cached_rss); // EXPECT: evguard-nonblocking-violation callee=fscanf roots=stats_snapshot
     fclose(f); // EXPECT: evguard-nonblocking-violation callee=fclose roots=stats_snapshot

@@ -9,9 +9,10 @@ int recv_flags = MSG_DONTWAIT;
 
 static void drain(int fd, int timeout_ms, int wait_opts) {
   char buf[256];
+  int probe = socket(AF_INET, SOCK_DGRAM, 0);
   struct pollfd pfd = {.fd = fd, .events = POLLIN};
   poll(&pfd, 1, timeout_ms); // EXPECT: evguard-blocking-call callee=poll roots=on_tick
-  recv(fd, buf, sizeof buf, recv_flags); // EXPECT: evguard-blocking-call callee=recv roots=on_tick
+  recv(probe, buf, sizeof buf, recv_flags); // EXPECT: evguard-blocking-call callee=recv roots=on_tick
   int st;
   waitpid(-1, &st, wait_opts); // EXPECT: evguard-blocking-call callee=waitpid roots=on_tick
 }

@@ -1,10 +1,11 @@
-// recv/send/sendto block unless their flags carry MSG_DONTWAIT (alone or
-// combined with other flags).
+// recv/send/sendto on a socket created in blocking mode block unless their
+// flags carry MSG_DONTWAIT (alone or combined with other flags).
 #include <evguard/annotations.h>
 #include <sys/socket.h>
 
-EVGUARD_HANDLER void on_socket(int fd) {
+EVGUARD_HANDLER void on_socket(void) {
   char buf[512];
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
   recv(fd, buf, sizeof buf, MSG_DONTWAIT);
   recv(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_PEEK);
   recv(fd, buf, sizeof buf, 0); // EXPECT: evguard-blocking-call callee=recv roots=on_socket
@@ -15,6 +16,6 @@ EVGUARD_HANDLER void on_socket(int fd) {
 }
 
 int main(void) {
-  on_socket(0);
+  on_socket();
   return 0;
 }
