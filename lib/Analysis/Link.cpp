@@ -335,16 +335,23 @@ void Linker::propagateForks() {
 
 /// A function that passes its parameter on to one that switches it to
 /// non-blocking mode switches it too (set_nonblock(fd) -> fcntl); what a
-/// caller passes there is non-blocking from then on.
+/// caller passes there is non-blocking from then on. A function evguard
+/// cannot look into (no body in the program, no database entry: a library's
+/// own helper, or another file under clang-tidy) may switch it as well.
 void Linker::propagateNonblocking() {
+  auto Switches = [&](uint32_t Callee, uint32_t Arg) {
+    const Function &C = P->Functions[Callee];
+    if (llvm::is_contained(C.SetsNonblockingParams, Arg))
+      return true;
+    return !C.HasBody && !C.System && !C.Blocking && !C.MayFault;
+  };
   for (bool Changed = true; Changed;) {
     Changed = false;
     for (const TUSummary *TU : TUs)
       for (const FunctionRecord &R : TU->Functions)
         for (const DescriptorPass &DP : R.DescriptorPasses) {
           auto Callee = fnId(DP.Callee);
-          if (!Callee ||
-              !llvm::is_contained(P->Functions[*Callee].SetsNonblockingParams, DP.Arg))
+          if (!Callee || !Switches(*Callee, DP.Arg))
             continue;
           if (DP.Source.K != ValueRef::Kind::Param) {
             NonblockingDescriptors.insert(DP.Source);

@@ -1,7 +1,8 @@
 // Socket I/O in a handler is trusted to be on one of the loop's non-blocking
 // sockets, unless evguard sees the socket created in blocking mode
 // (socket() without SOCK_NONBLOCK, accept()) and never switched with
-// fcntl(F_SETFL, O_NONBLOCK), ioctl(FIONBIO) or a function that does that.
+// fcntl(F_SETFL, O_NONBLOCK), ioctl(FIONBIO), a function that does that, or
+// a function evguard cannot look into.
 #define _GNU_SOURCE
 #include <evguard/annotations.h>
 #include <fcntl.h>
@@ -30,6 +31,9 @@ static int make_nonblocking(int fd, int on) {
 
 static int net_nonblock(int fd) { return make_nonblocking(fd, 1); }
 
+/* Defined in a library evguard does not see: it may switch the socket. */
+int tune_socket(int fd);
+
 static void to_blocking(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) & ~O_NONBLOCK);
 }
@@ -52,6 +56,9 @@ EVGUARD_HANDLER void on_accept(int listener) {
   int c3 = accept(listener, 0, 0);
   net_nonblock(c3);
   send(c3, buf, 4, 0);
+  int c4 = accept(listener, 0, 0);
+  tune_socket(c4);
+  send(c4, buf, 4, 0);
   pair_sockets(listener);
 }
 
