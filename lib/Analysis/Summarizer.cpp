@@ -958,12 +958,12 @@ bool BodyWalker::VisitCallExpr(CallExpr *CE) {
       !S.DB.mentions(Callee->getName()))
     return true;
   uint32_t Rec = S.record(Callee);
-  // A library class's member (vector::push_back, function::swap) keeps the
-  // callables it is given; only free functions (std::for_each, qsort) are
-  // assumed to call them back.
   S.noteDescriptorArgs(Fn, Rec, Args);
   const FunctionRecord &CalleeRec = S.fn(Rec);
   noteOffloadedFunctions(CalleeRec, Args);
+  // A library class's member (vector::push_back, function::swap) keeps the
+  // callables it is given; only free functions (std::for_each, qsort) are
+  // assumed to call them back.
   if (!(isa<CXXMethodDecl>(Callee) && CalleeRec.System &&
         CalleeRec.RegistersParams.empty() && CalleeRec.OffloadsParams.empty()))
     S.collectCallableArgs(Args, Site);

@@ -222,6 +222,44 @@ TEST(Loader, PathPrefixRoundTrip) {
   EXPECT_NE(DB.toJson().find("\"path_prefix\""), std::string::npos);
 }
 
+TEST(Loader, SetsNonblockingWithoutArg) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "sets_nonblocking": { "if": [] } } ] })",
+              "2:38", "'sets_nonblocking' has no 'arg'");
+}
+
+TEST(Loader, DescriptorFactTestsValuesOnly) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "blocking_descriptor": { "unless": [
+    { "arg": 0, "not_regular_file": true } ] } } ] })",
+              "3:5", "a descriptor fact tests argument values only");
+}
+
+TEST(Loader, BlockingDescriptorWrongType) {
+  expectError(R"({ "format": 1, "functions": [
+  { "name": "f", "blocking_descriptor": 1 } ] })",
+              "2:41", "'blocking_descriptor' must be true or {\"unless\": [conditions]}, found number");
+}
+
+TEST(Loader, DescriptorFactsRoundTrip) {
+  AnnotationDatabase DB;
+  ASSERT_EQ(errorOf(R"({ "format": 1, "functions": [
+  { "name": "socket", "blocking_descriptor": { "unless": [
+    { "arg": 1, "has_flag": "SOCK_NONBLOCK", "value": 2048 } ] } },
+  { "name": "fcntl", "sets_nonblocking": { "arg": 0, "if": [
+    { "arg": 1, "equals": 4 } ] } } ] })",
+                    &DB),
+            "");
+  ASSERT_EQ(DB.functions().size(), 2u);
+  ASSERT_TRUE(DB.functions()[0].BlockingDescriptor);
+  EXPECT_EQ(DB.functions()[0].BlockingDescriptor->Unless.at(0).FlagValue, 2048);
+  ASSERT_TRUE(DB.functions()[1].SetsNonblocking);
+  EXPECT_EQ(DB.functions()[1].SetsNonblocking->If.at(0).Value, 4);
+  std::string Printed = DB.toJson();
+  EXPECT_NE(Printed.find("\"blocking_descriptor\""), std::string::npos);
+  EXPECT_NE(Printed.find("\"sets_nonblocking\""), std::string::npos);
+}
+
 TEST(Loader, OpensFileWrongType) {
   expectError(R"({ "format": 1, "functions": [
   { "name": "f", "opens_file": "yes" } ] })",
