@@ -167,6 +167,8 @@ public:
   void collectCallableArgs(ArrayRef<const Expr *> Args, CallSite &Site);
   bool provedNonblocking(const FunctionRecord &Callee, ArrayRef<const Expr *> Args,
                          CallSite &Site);
+  /// The call E is (through parentheses and casts), if it names its callee.
+  const CallExpr *directCall(const Expr *E) const;
   bool opensFile(const Expr *E);
   bool createsBlockingDescriptor(const Expr *E);
   void noteDescriptor(ValueRef Dest, const Expr *Value);
@@ -581,9 +583,14 @@ static bool holds(const Condition &C, const Expr *Arg, ASTContext &Ctx) {
   return false;
 }
 
-bool Summarizer::opensFile(const Expr *E) {
+const CallExpr *Summarizer::directCall(const Expr *E) const {
   const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-  if (!CE || !CE->getDirectCallee())
+  return CE && CE->getDirectCallee() ? CE : nullptr;
+}
+
+bool Summarizer::opensFile(const Expr *E) {
+  const CallExpr *CE = directCall(E);
+  if (!CE)
     return false;
   const FunctionRecord &R = fn(record(CE->getDirectCallee()));
   if (!R.OpensFile)
@@ -598,8 +605,8 @@ bool Summarizer::opensFile(const Expr *E) {
 }
 
 bool Summarizer::createsBlockingDescriptor(const Expr *E) {
-  const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-  if (!CE || !CE->getDirectCallee())
+  const CallExpr *CE = directCall(E);
+  if (!CE)
     return false;
   const FunctionRecord &R = fn(record(CE->getDirectCallee()));
   if (!R.BlockingDescriptor)

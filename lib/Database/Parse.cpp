@@ -137,6 +137,9 @@ private:
                             FunctionEntry &E);
   llvm::Error parseCondition(const std::string &Pointer, const Json &V,
                              const FunctionEntry &E, Condition &C);
+  llvm::Error parseConditions(const std::string &Pointer, const Json &V,
+                              const FunctionEntry &E,
+                              std::vector<Condition> &Out);
   /// A list of equals/has_flag conditions (what descriptor facts test).
   llvm::Error parseValueConditions(const std::string &Pointer, const Json &V,
                                    const FunctionEntry &E,
@@ -171,27 +174,37 @@ FileParser::nonEmptyString(const std::string &Pointer, const Json &V,
   return S;
 }
 
-llvm::Error FileParser::parseValueConditions(const std::string &Pointer,
-                                             const Json &V,
-                                             const FunctionEntry &E,
-                                             std::vector<Condition> &Out) {
+llvm::Error FileParser::parseConditions(const std::string &Pointer,
+                                        const Json &V, const FunctionEntry &E,
+                                        std::vector<Condition> &Out) {
   if (!V.is_array())
     return wrongType(Pointer, V,
                      "'" + Pointer.substr(Pointer.rfind('/') + 1) + "'",
                      "an array of conditions");
   for (size_t I = 0; I < V.size(); ++I) {
-    std::string ItemPointer = Pointer + "/" + std::to_string(I);
     Condition C;
-    if (auto Err = parseCondition(ItemPointer, V[I], E, C))
+    if (auto Err =
+            parseCondition(Pointer + "/" + std::to_string(I), V[I], E, C))
       return Err;
-    if (C.K != Condition::Kind::Equals && C.K != Condition::Kind::HasFlag)
-      return databaseError(at(ItemPointer),
+    Out.push_back(std::move(C));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error FileParser::parseValueConditions(const std::string &Pointer,
+                                             const Json &V,
+                                             const FunctionEntry &E,
+                                             std::vector<Condition> &Out) {
+  if (auto Err = parseConditions(Pointer, V, E, Out))
+    return Err;
+  for (size_t I = 0; I < Out.size(); ++I)
+    if (Out[I].K != Condition::Kind::Equals &&
+        Out[I].K != Condition::Kind::HasFlag)
+      return databaseError(at(Pointer + "/" + std::to_string(I)),
                            "a descriptor fact tests argument values only",
                            "use {\"arg\": N, \"equals\": INTEGER} or "
                            "{\"arg\": N, \"has_flag\": \"NAME\", "
                            "\"value\": INTEGER}");
-    Out.push_back(std::move(C));
-  }
   return llvm::Error::success();
 }
 
@@ -494,18 +507,9 @@ llvm::Error FileParser::parseBlocking(const std::string &Pointer, const Json &V,
   if (!Reason)
     return Reason.takeError();
   B.Reason = std::move(*Reason);
-  if (auto It = V.find("unless"); It != V.end()) {
-    if (!It->is_array())
-      return wrongType(Pointer + "/unless", *It, "'unless'",
-                       "an array of conditions");
-    for (size_t I = 0; I < It->size(); ++I) {
-      Condition C;
-      if (auto Err = parseCondition(Pointer + "/unless/" + std::to_string(I),
-                                    (*It)[I], E, C))
-        return Err;
-      B.Unless.push_back(std::move(C));
-    }
-  }
+  if (auto It = V.find("unless"); It != V.end())
+    if (auto Err = parseConditions(Pointer + "/unless", *It, E, B.Unless))
+      return Err;
   E.Blocking = std::move(B);
   return llvm::Error::success();
 }
