@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Summary.h"
+#include "SummaryCache.h"
 #include "evguard/Analysis.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -46,34 +47,55 @@ public:
   SourcePoint First;
 };
 
+/// Every file the parse read, absolute: what a cached summary depends on.
+std::vector<std::string> filesRead(clang::CompilerInstance &CI) {
+  std::vector<std::string> Files;
+  const clang::SourceManager &SM = CI.getSourceManager();
+  for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It) {
+    llvm::SmallString<256> Path(It->first.getName());
+    CI.getFileManager().makeAbsolutePath(Path);
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+    Files.push_back(std::string(Path));
+  }
+  llvm::sort(Files);
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  return Files;
+}
+
+/// What one TU's parse produced.
+struct Parsed {
+  std::shared_ptr<const TUSummary> Summary;
+  std::vector<std::string> FilesRead;
+};
+
 class SummarizeAction : public clang::ASTFrontendAction {
 public:
-  SummarizeAction(const AnnotationDatabase &DB, std::string MainFile,
-                  std::shared_ptr<const TUSummary> &Out)
+  SummarizeAction(const AnnotationDatabase &DB, std::string MainFile, Parsed &Out)
       : DB(DB), MainFile(std::move(MainFile)), Out(Out) {}
 
   std::unique_ptr<clang::ASTConsumer>
-  CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
+  CreateASTConsumer(clang::CompilerInstance &CI, llvm::StringRef) override {
     struct Consumer : clang::ASTConsumer {
       SummarizeAction &A;
-      explicit Consumer(SummarizeAction &A) : A(A) {}
+      clang::CompilerInstance &CI;
+      Consumer(SummarizeAction &A, clang::CompilerInstance &CI) : A(A), CI(CI) {}
       void HandleTranslationUnit(clang::ASTContext &Ctx) override {
-        A.Out = summarizeTU(Ctx, A.DB, A.MainFile);
+        A.Out.Summary = summarizeTU(Ctx, A.DB, A.MainFile);
+        A.Out.FilesRead = filesRead(CI);
       }
     };
-    return std::make_unique<Consumer>(*this);
+    return std::make_unique<Consumer>(*this, CI);
   }
 
 private:
   const AnnotationDatabase &DB;
   std::string MainFile;
-  std::shared_ptr<const TUSummary> &Out;
+  Parsed &Out;
 };
 
 class SummarizeFactory : public clang::tooling::FrontendActionFactory {
 public:
-  SummarizeFactory(const AnnotationDatabase &DB, std::string MainFile,
-                   std::shared_ptr<const TUSummary> &Out)
+  SummarizeFactory(const AnnotationDatabase &DB, std::string MainFile, Parsed &Out)
       : DB(DB), MainFile(std::move(MainFile)), Out(Out) {}
   std::unique_ptr<clang::FrontendAction> create() override {
     return std::make_unique<SummarizeAction>(DB, MainFile, Out);
@@ -82,7 +104,7 @@ public:
 private:
   const AnnotationDatabase &DB;
   std::string MainFile;
-  std::shared_ptr<const TUSummary> &Out;
+  Parsed &Out;
 };
 
 /// The tool may be installed anywhere; clang's own headers (stddef.h, …)
@@ -104,7 +126,8 @@ clang::tooling::ArgumentsAdjuster resourceDirAdjuster() {
 DriverResult summarizeCompilationDatabase(
     const clang::tooling::CompilationDatabase &CDB,
     const AnnotationDatabase &DB, const DriverOptions &Opts) {
-  std::vector<std::string> Files = CDB.getAllFiles();
+  std::vector<std::string> Files =
+      Opts.Files.empty() ? CDB.getAllFiles() : Opts.Files;
   llvm::sort(Files);
   Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
 
@@ -112,6 +135,11 @@ DriverResult summarizeCompilationDatabase(
   Result.TranslationUnits = Files.size();
   std::vector<std::shared_ptr<const TUSummary>> Summaries(Files.size());
   std::vector<std::optional<Notification>> Failures(Files.size());
+  std::vector<std::vector<std::string>> FilesRead(Files.size());
+  std::vector<std::string> CacheNotes(Files.size());
+  std::optional<SummaryCache> Cache;
+  if (!Opts.CacheDir.empty())
+    Cache.emplace(Opts.CacheDir, Opts.CacheVersion, Opts.CacheSalt);
   std::mutex Lock;
   unsigned Done = 0;
 
@@ -120,6 +148,20 @@ DriverResult summarizeCompilationDatabase(
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
       const std::string &File = Files[I];
+      auto Finish = [&] {
+        std::lock_guard<std::mutex> Guard(Lock);
+        ++Done;
+        if (Opts.Progress)
+          Opts.Progress(Done, Files.size(), File);
+      };
+      std::string CacheKey;
+      if (Cache) {
+        CacheKey = Cache->keyFor(CDB.getCompileCommands(File));
+        if (auto Hit = Cache->lookup(CacheKey, CacheNotes[I])) {
+          Summaries[I] = std::move(Hit);
+          return Finish();
+        }
+      }
       // Each tool gets a file system with a working directory of its own:
       // the real one would chdir the whole process under the other workers.
       clang::tooling::ClangTool Tool(
@@ -132,10 +174,12 @@ DriverResult summarizeCompilationDatabase(
       ErrorCollector Errors;
       Tool.setDiagnosticConsumer(&Errors);
       Tool.setPrintErrorMessage(false);
-      std::shared_ptr<const TUSummary> Summary;
-      SummarizeFactory Factory(DB, File, Summary);
+      Parsed Out;
+      SummarizeFactory Factory(DB, File, Out);
       int RC = Tool.run(&Factory);
-      if (RC != 0 || Errors.getNumErrors() > 0 || !Summary) {
+      std::shared_ptr<const TUSummary> Summary = std::move(Out.Summary);
+      bool Failed = RC != 0 || Errors.getNumErrors() > 0 || !Summary;
+      if (Failed) {
         Notification N;
         N.L = Notification::Level::Error;
         N.Message = "failed to parse " + llvm::sys::path::filename(File).str() +
@@ -152,15 +196,24 @@ DriverResult summarizeCompilationDatabase(
           N.Loc = SourcePoint{File, 0, 0};
           Failures[I] = std::move(N);
         }
+      // A TU that failed is not kept: the next run must fail it again.
+      if (Summary && !Failed && Cache)
+        if (llvm::Error E = Cache->store(CacheKey, Out.FilesRead, *Summary))
+          CacheNotes[I] = llvm::toString(std::move(E));
       Summaries[I] = std::move(Summary);
-      std::lock_guard<std::mutex> Guard(Lock);
-      ++Done;
-      if (Opts.Progress)
-        Opts.Progress(Done, Files.size(), File);
+      FilesRead[I] = std::move(Out.FilesRead);
+      Finish();
     });
   }
   Pool.wait();
   for (size_t I = 0; I < Files.size(); ++I) {
+    if (!CacheNotes[I].empty())
+      Result.CacheNotes.push_back(
+          {Notification::Level::Note, "cache: " + CacheNotes[I], SourcePoint{Files[I], 0, 0}});
+    if (Cache && !FilesRead[I].empty())
+      ++Result.Summarized;
+    if (Opts.KeepFilesRead && Summaries[I])
+      Result.FilesRead[Files[I]] = std::move(FilesRead[I]);
     if (Summaries[I])
       Result.Summaries.push_back(std::move(Summaries[I]));
     if (Failures[I])

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Summary.h"
+#include "SummaryJson.h"
 #include "evguard/Analysis.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -208,7 +208,9 @@ static std::string summaryFileName(llvm::StringRef MainFile) {
          SummarySuffix.str();
 }
 
-llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir) {
+int summaryFormat() { return SummaryFormat; }
+
+json summaryToJson(const TUSummary &S) {
   json J = {{"evguard_summary", SummaryFormat}, {"main_file", S.MainFile},
             {"files", S.Files}, {"handler_fields", S.HandlerFields}};
   json Fns = json::array();
@@ -222,33 +224,64 @@ llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir) {
   J["file_descriptors"] = refs(S.FileDescriptors);
   J["blocking_descriptors"] = refs(S.BlockingDescriptors);
   J["nonblocking_descriptors"] = refs(S.NonblockingDescriptors);
+  return J;
+}
 
+std::shared_ptr<const TUSummary> summaryFromJson(const json &J) {
+  if (J.value("evguard_summary", 0) != SummaryFormat)
+    throw std::invalid_argument("not an evguard summary of format " +
+                                std::to_string(SummaryFormat));
+  auto S = std::make_shared<TUSummary>();
+  S->MainFile = J.at("main_file").get<std::string>();
+  S->Files = J.at("files").get<std::vector<std::string>>();
+  S->HandlerFields = J.at("handler_fields").get<std::vector<std::string>>();
+  for (const json &F : J.at("functions"))
+    S->Functions.push_back(functionFrom(F));
+  S->FileDescriptors = refsFrom(J.at("file_descriptors"));
+  S->BlockingDescriptors = refsFrom(J.at("blocking_descriptors"));
+  S->NonblockingDescriptors = refsFrom(J.at("nonblocking_descriptors"));
+  for (const json &St : J.at("stores"))
+    S->Stores.push_back({refFrom(St.at(0)), refsFrom(St.at(1)), locFrom(St.at(2))});
+  return S;
+}
+
+llvm::Error writeWholeFile(llvm::StringRef Path, llvm::StringRef Content) {
+  // Write to a temporary beside it and rename, so a reader (another run
+  // sharing a cache, a build action) never sees half a file.
+  llvm::SmallString<256> Tmp;
+  int FD;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp))
+    return llvm::createStringError(EC, "cannot write '%s': %s", Path.str().c_str(),
+                                   EC.message().c_str());
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Content;
+    OS.close();
+    if (OS.has_error()) {
+      llvm::sys::fs::remove(Tmp);
+      return llvm::createStringError(OS.error(), "cannot write '%s': %s", Tmp.c_str(),
+                                     OS.error().message().c_str());
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Tmp, Path)) {
+    llvm::sys::fs::remove(Tmp);
+    return llvm::createStringError(EC, "cannot write '%s': %s", Path.str().c_str(),
+                                   EC.message().c_str());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error writeSummaryFile(const TUSummary &S, llvm::StringRef Path) {
+  return writeWholeFile(Path, summaryToJson(S).dump());
+}
+
+llvm::Error writeSummary(const TUSummary &S, llvm::StringRef Dir) {
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
     return llvm::createStringError(EC, "cannot create summary directory '%s': %s",
                                    Dir.str().c_str(), EC.message().c_str());
   llvm::SmallString<256> Path(Dir);
   llvm::sys::path::append(Path, summaryFileName(S.MainFile));
-  // Write to a temporary and rename, so a reader never sees half a file.
-  llvm::SmallString<256> Tmp;
-  int FD;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Path + ".tmp-%%%%%%", FD, Tmp))
-    return llvm::createStringError(EC, "cannot write summary in '%s': %s",
-                                   Dir.str().c_str(), EC.message().c_str());
-  {
-    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << J.dump();
-    OS.close();
-    if (OS.has_error()) {
-      llvm::sys::fs::remove(Tmp);
-      return llvm::createStringError(OS.error(), "cannot write summary '%s'", Tmp.c_str());
-    }
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Tmp, Path)) {
-    llvm::sys::fs::remove(Tmp);
-    return llvm::createStringError(EC, "cannot write summary '%s': %s", Path.c_str(),
-                                   EC.message().c_str());
-  }
-  return llvm::Error::success();
+  return writeSummaryFile(S, Path);
 }
 
 llvm::Expected<std::shared_ptr<const TUSummary>> readSummaryFile(llvm::StringRef Path) {
@@ -264,18 +297,7 @@ llvm::Expected<std::shared_ptr<const TUSummary>> readSummaryFile(llvm::StringRef
           "%s: error: not an evguard summary of format %d; regenerate it with "
           "'evguard -p BUILD --emit-summaries DIR'",
           Path.str().c_str(), SummaryFormat);
-    auto S = std::make_shared<TUSummary>();
-    S->MainFile = J.at("main_file").get<std::string>();
-    S->Files = J.at("files").get<std::vector<std::string>>();
-    S->HandlerFields = J.at("handler_fields").get<std::vector<std::string>>();
-    for (const json &F : J.at("functions"))
-      S->Functions.push_back(functionFrom(F));
-    S->FileDescriptors = refsFrom(J.at("file_descriptors"));
-    S->BlockingDescriptors = refsFrom(J.at("blocking_descriptors"));
-    S->NonblockingDescriptors = refsFrom(J.at("nonblocking_descriptors"));
-    for (const json &St : J.at("stores"))
-      S->Stores.push_back({refFrom(St.at(0)), refsFrom(St.at(1)), locFrom(St.at(2))});
-    return std::shared_ptr<const TUSummary>(std::move(S));
+    return summaryFromJson(J);
   } catch (const json::exception &E) {
     return llvm::createStringError(std::errc::invalid_argument,
                                    "%s: error: malformed evguard summary (%s); regenerate it "

@@ -8,12 +8,7 @@ foreach(_var BUILD_DIR WORK_DIR APP_DIR GENERATOR VALIDATOR LIBDIR)
   endif()
 endforeach()
 
-function(run_step what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
-  if(NOT _rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${_rc}):\n${_out}")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/ModuleTestUtil.cmake")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(_prefix "${WORK_DIR}/prefix")

@@ -12,6 +12,8 @@
 #include "evguard/Database.h"
 #include "evguard/Report.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/BLAKE3.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -27,6 +29,12 @@ namespace {
 
 enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitUsage = 2 };
 
+/// `evguard summarize` and `evguard link` split a run into build actions:
+/// one per TU (compile command -> summary file) and one for the program
+/// (summary files -> report). See docs/cli.md.
+enum class Mode { Whole, Summarize, Link };
+Mode RunMode = Mode::Whole;
+
 cl::OptionCategory EvguardCategory("evguard options");
 
 cl::opt<std::string> BuildPath(
@@ -37,6 +45,11 @@ cl::list<std::string> SourceFiles(
     cl::desc("[FILES...]  report only findings in these files (the whole "
              "program is still analyzed)"),
     cl::cat(EvguardCategory));
+cl::list<std::string> OnlyFiles(
+    "only",
+    cl::desc("Report only findings in FILE (repeatable; what FILES... do in "
+             "a whole run, for evguard link)"),
+    cl::value_desc("FILE"), cl::cat(EvguardCategory));
 cl::list<std::string> DbFiles(
     "db", cl::desc("Add an annotation database file (repeatable; read after "
                    "the default files and the config's)"),
@@ -100,6 +113,20 @@ cl::opt<bool> ShowSuppressed(
     "show-suppressed",
     cl::desc("Text format: also show suppressed and baseline findings"),
     cl::cat(EvguardCategory));
+cl::opt<std::string> CacheDir(
+    "cache",
+    cl::desc("Keep each TU's summary in DIR and reuse it while the TU's "
+             "compile command and the files it read are unchanged"),
+    cl::value_desc("DIR"), cl::cat(EvguardCategory));
+cl::opt<bool> Verbose("v", cl::desc("Say more: why cached summaries were not reused"),
+                      cl::cat(EvguardCategory));
+cl::alias VerboseLong("verbose", cl::aliasopt(Verbose), cl::desc("Alias for -v"),
+                      cl::cat(EvguardCategory));
+cl::opt<std::string> DepFile(
+    "depfile",
+    cl::desc("evguard summarize: also write a Makefile-style list of the "
+             "files the TU read (for Ninja and Make)"),
+    cl::value_desc("FILE"), cl::cat(EvguardCategory));
 cl::opt<bool> ExitZero(
     "exit-zero",
     cl::desc("Exit 0 even when there are findings (2 still means an error)"),
@@ -214,7 +241,9 @@ llvm::Expected<AnalysisOptions> analysisOptions(const Config &C) {
       return Cats.takeError();
     Opts.Categories = std::move(*Cats);
   }
-  for (const std::string &File : SourceFiles) {
+  std::vector<std::string> Only(SourceFiles.begin(), SourceFiles.end());
+  llvm::append_range(Only, OnlyFiles);
+  for (const std::string &File : Only) {
     std::string Abs = absolute(File);
     if (!llvm::sys::fs::exists(Abs))
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -224,8 +253,13 @@ llvm::Expected<AnalysisOptions> analysisOptions(const Config &C) {
   return Opts;
 }
 
+/// Compile flags given after `--` (as every Clang tool takes them).
+std::unique_ptr<clang::tooling::CompilationDatabase> FixedCDB;
+
 llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>>
 loadCompilationDatabase() {
+  if (FixedCDB && BuildPath.empty())
+    return std::move(FixedCDB);
   if (BuildPath.empty())
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
@@ -252,11 +286,27 @@ loadCompilationDatabase() {
   return std::unique_ptr<clang::tooling::CompilationDatabase>(std::move(CDB));
 }
 
+/// What besides a TU's own inputs changes its summary: the merged database.
+/// (Options that change parsing, like extra compiler arguments, belong here
+/// too.)
+std::string cacheSalt(const AnnotationDatabase &DB) {
+  llvm::BLAKE3 Hash;
+  Hash.update(DB.toJson());
+  auto Digest = Hash.final<16>();
+  return "db " + llvm::toHex(llvm::ArrayRef<uint8_t>(Digest), true);
+}
+
 /// "\r[12/150] file.c" on a terminal, so a long run shows it is alive.
-DriverOptions driverOptions() {
+DriverOptions driverOptions(const AnnotationDatabase &DB) {
   DriverOptions Opts;
   Opts.Jobs = Jobs;
   Opts.EmitSummariesDir = EmitSummaries;
+  if (!CacheDir.empty()) {
+    Opts.CacheDir = absolute(CacheDir);
+    Opts.CacheVersion = (toolVersion() + " summary format " +
+                         llvm::Twine(summaryFormat())).str();
+    Opts.CacheSalt = cacheSalt(DB);
+  }
   if (!llvm::sys::Process::StandardErrIsDisplayed())
     return Opts;
   Opts.Progress = [](unsigned Done, unsigned Total, llvm::StringRef File) {
@@ -306,16 +356,143 @@ std::string sourceRoot(const Config &C) {
   return currentDir();
 }
 
+/// The one TU a summarize action is for, named as the compilation database
+/// names it (so its summary is the one a whole run would make).
+llvm::Expected<std::string>
+summarizeTarget(const clang::tooling::CompilationDatabase &CDB) {
+  if (SourceFiles.size() != 1)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "evguard summarize takes exactly one source file, not " +
+            llvm::Twine(SourceFiles.size()));
+  if (OutputFile.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "evguard summarize needs -o FILE, the summary to write");
+  std::string Wanted = absolute(SourceFiles.front());
+  for (const std::string &File : CDB.getAllFiles())
+    if (absolute(File) == Wanted)
+      return File;
+  if (!CDB.getCompileCommands(Wanted).empty())
+    return Wanted; // flags given after `--`
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "'" + SourceFiles.front() +
+                                     "' is not in the compilation database; give "
+                                     "its flags after `--` or pass -p BUILD_DIR");
+}
+
+/// "FILE:LINE:COL: error: message", as clang prints it.
+std::string formatNotification(const Notification &N) {
+  std::string Out = N.Loc.File.empty() ? std::string("evguard") : N.Loc.File;
+  if (N.Loc.Line)
+    Out += ":" + std::to_string(N.Loc.Line) + ":" + std::to_string(N.Loc.Column);
+  const char *Level = N.L == Notification::Level::Error     ? "error"
+                      : N.L == Notification::Level::Warning ? "warning"
+                                                            : "note";
+  return Out + ": " + Level + ": " + N.Message;
+}
+
+/// Make's syntax: `target: dep dep ...`, spaces escaped.
+std::string depFileText(llvm::StringRef Target, llvm::ArrayRef<std::string> Deps) {
+  auto Escape = [](llvm::StringRef Path) {
+    std::string Out;
+    for (char C : Path) {
+      if (C == ' ' || C == '#')
+        Out += '\\';
+      if (C == '$')
+        Out += '$';
+      Out += C;
+    }
+    return Out;
+  };
+  std::string Text = Escape(Target) + ":";
+  for (const std::string &Dep : Deps)
+    Text += " \\\n  " + Escape(Dep);
+  return Text + "\n";
+}
+
+int runSummarize(const clang::tooling::CompilationDatabase &CDB,
+                 const AnnotationDatabase &DB) {
+  auto Target = summarizeTarget(CDB);
+  if (!Target)
+    return fail(llvm::toString(Target.takeError()));
+  DriverOptions Opts = driverOptions(DB);
+  Opts.Files = {*Target};
+  Opts.KeepFilesRead = !DepFile.empty();
+  Opts.Progress = nullptr;
+  DriverResult Driven = summarizeCompilationDatabase(CDB, DB, Opts);
+  for (const Notification &N : Driven.Failures)
+    llvm::errs() << formatNotification(N) << "\n";
+  if (!Driven.Failures.empty() || Driven.Summaries.size() != 1)
+    return ExitUsage;
+  if (llvm::Error E = writeSummaryFile(*Driven.Summaries.front(), OutputFile))
+    return fail(llvm::toString(std::move(E)));
+  if (!DepFile.empty()) {
+    std::string Text = depFileText(OutputFile, Driven.FilesRead[*Target]);
+    if (llvm::Error E = writeFileAtomically(DepFile, [&](llvm::raw_ostream &OS) { OS << Text; }))
+      return fail(llvm::toString(std::move(E)));
+  }
+  return ExitClean;
+}
+
+/// `evguard link` inputs: summary files and folders of them.
+llvm::Expected<std::vector<std::shared_ptr<const TUSummary>>> readLinkInputs() {
+  if (SourceFiles.empty())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "evguard link needs summary files or folders (written by evguard "
+        "summarize or --emit-summaries)");
+  std::vector<std::shared_ptr<const TUSummary>> All;
+  for (const std::string &Input : SourceFiles) {
+    if (llvm::sys::fs::is_directory(Input)) {
+      auto Dir = readSummaryDir(Input);
+      if (!Dir)
+        return Dir.takeError();
+      llvm::append_range(All, *Dir);
+      continue;
+    }
+    auto One = readSummaryFile(Input);
+    if (!One)
+      return One.takeError();
+    All.push_back(std::move(*One));
+  }
+  // The same TU given twice (a file and the folder holding it) counts once,
+  // and the order of inputs does not matter.
+  llvm::sort(All, [](const auto &A, const auto &B) {
+    return summaryMainFile(*A) < summaryMainFile(*B);
+  });
+  All.erase(std::unique(All.begin(), All.end(),
+                        [](const auto &A, const auto &B) {
+                          return summaryMainFile(*A) == summaryMainFile(*B);
+                        }),
+            All.end());
+  return All;
+}
+
 int run(int Argc, const char **Argv) {
   cl::HideUnrelatedOptions(EvguardCategory);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
     OS << "evguard " << toolVersion() << " (LLVM/Clang " << LLVM_VERSION_STRING
        << ")\n";
   });
+  std::vector<const char *> Args(Argv, Argv + Argc);
+  if (Args.size() > 1 && llvm::StringRef(Args[1]) == "summarize")
+    RunMode = Mode::Summarize;
+  else if (Args.size() > 1 && llvm::StringRef(Args[1]) == "link")
+    RunMode = Mode::Link;
+  if (RunMode != Mode::Whole)
+    Args.erase(Args.begin() + 1);
+  int ArgCount = Args.size();
+  std::string FixedError;
+  FixedCDB = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(
+      ArgCount, Args.data(), FixedError);
+  if (!FixedError.empty())
+    return fail(FixedError);
   if (!cl::ParseCommandLineOptions(
-          Argc, Argv,
+          ArgCount, Args.data(),
           "evguard: finds code that can stall an event loop\n\n"
-          "  evguard -p BUILD_DIR [FILES...]\n\n"
+          "  evguard -p BUILD_DIR [FILES...]\n"
+          "  evguard summarize (-p BUILD_DIR | -- FLAGS...) FILE -o SUMMARY [--depfile D]\n"
+          "  evguard link SUMMARY_FILES_OR_DIRS... [report options]\n\n"
           "Exit status: 0 no findings, 1 findings, 2 usage or input errors.\n",
           &llvm::errs()))
     return ExitUsage;
@@ -328,15 +505,26 @@ int run(int Argc, const char **Argv) {
   // The config may name database files, so it comes first; the compilation
   // database is only needed for a real run.
   std::unique_ptr<clang::tooling::CompilationDatabase> CDB;
-  std::vector<std::string> SourceHints(SourceFiles.begin(), SourceFiles.end());
-  if (!PrintDatabase) {
+  std::vector<std::shared_ptr<const TUSummary>> Linked;
+  std::vector<std::string> SourceHints;
+  if (RunMode != Mode::Link)
+    SourceHints.assign(SourceFiles.begin(), SourceFiles.end());
+  if (RunMode == Mode::Link && !PrintDatabase) {
+    auto Read = readLinkInputs();
+    if (!Read)
+      return failWith(Read.takeError());
+    Linked = std::move(*Read);
+    if (!Linked.empty())
+      SourceHints.push_back(summaryMainFile(*Linked.front()).str());
+  } else if (!PrintDatabase) {
     auto Loaded = loadCompilationDatabase();
     if (!Loaded)
       return fail(llvm::toString(Loaded.takeError()));
     CDB = std::move(*Loaded);
     std::vector<std::string> All = CDB->getAllFiles();
     llvm::sort(All);
-    SourceHints.push_back(All.front());
+    if (!All.empty())
+      SourceHints.push_back(All.front());
   }
   auto Conf = findConfig(SourceHints);
   if (!Conf)
@@ -348,6 +536,10 @@ int run(int Argc, const char **Argv) {
     llvm::outs() << DB->toJson() << "\n";
     return ExitClean;
   }
+  if (RunMode == Mode::Summarize)
+    return runSummarize(*CDB, *DB);
+  if (RunMode == Mode::Link)
+    SourceFiles.clear(); // they named summaries, not files to report on
   auto AOpts = analysisOptions(*Conf);
   if (!AOpts)
     return fail(llvm::toString(AOpts.takeError()));
@@ -359,7 +551,22 @@ int run(int Argc, const char **Argv) {
     Base = std::move(*Loaded);
   }
 
-  DriverResult Driven = summarizeCompilationDatabase(*CDB, *DB, driverOptions());
+  DriverResult Driven;
+  if (RunMode == Mode::Link) {
+    Driven.Summaries = std::move(Linked);
+    Driven.TranslationUnits = Driven.Summaries.size();
+  } else {
+    Driven = summarizeCompilationDatabase(*CDB, *DB, driverOptions(*DB));
+  }
+  if (!CacheDir.empty() && Verbose) {
+    for (const Notification &N : Driven.CacheNotes)
+      llvm::errs() << formatNotification(N) << "\n";
+    llvm::errs() << "evguard: cache: " << Driven.Summarized << " of "
+                 << Driven.TranslationUnits << " TUs parsed, "
+                 << Driven.TranslationUnits - Driven.Summarized -
+                        Driven.Failures.size()
+                 << " summaries reused from " << CacheDir << "\n";
+  }
   AnalysisResult Result = analyzeProgram(Driven.Summaries, *DB, *AOpts);
   Result.TranslationUnits = Driven.TranslationUnits;
   Result.FailedTranslationUnits = Driven.Failures.size();

@@ -18,6 +18,7 @@
 #include "evguard/Findings.h"
 #include "llvm/Support/Error.h"
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,10 @@ readSummaryFile(llvm::StringRef Path);
 llvm::Expected<std::vector<std::shared_ptr<const TUSummary>>>
 readSummaryDir(llvm::StringRef Dir, llvm::ArrayRef<std::string> Skip = {});
 llvm::StringRef summaryMainFile(const TUSummary &S);
+/// One summary file, written atomically (evguard summarize -o FILE).
+llvm::Error writeSummaryFile(const TUSummary &S, llvm::StringRef Path);
+/// The version of the summary files this evguard writes and reads.
+int summaryFormat();
 
 /// Links the summaries into one program and finds what blocks. The result
 /// does not depend on the order of TUs.
@@ -78,6 +83,17 @@ struct DriverOptions {
   /// Called after each TU with (done, total, file); from worker threads,
   /// serialized.
   std::function<void(unsigned, unsigned, llvm::StringRef)> Progress;
+  /// Only these files of the compilation database (empty: all of them).
+  std::vector<std::string> Files;
+  /// Reuse and keep summaries in this folder (evguard --cache DIR).
+  std::string CacheDir;
+  /// evguard's version, and everything else outside a TU that changes its
+  /// summary (the database, options): a cache entry made under other
+  /// values is not used.
+  std::string CacheVersion;
+  std::string CacheSalt;
+  /// Fill DriverResult::FilesRead (evguard summarize --depfile).
+  bool KeepFilesRead = false;
 };
 
 /// Parses every TU of the compilation database once, in parallel, and
@@ -86,6 +102,12 @@ struct DriverResult {
   std::vector<std::shared_ptr<const TUSummary>> Summaries;
   std::vector<Notification> Failures;
   unsigned TranslationUnits = 0;
+  /// With a cache: how many TUs were parsed (the rest came from the cache),
+  /// and why entries that existed could not be used.
+  unsigned Summarized = 0;
+  std::vector<Notification> CacheNotes;
+  /// With KeepFilesRead: every file each TU's parse read, by TU.
+  std::map<std::string, std::vector<std::string>> FilesRead;
 };
 DriverResult summarizeCompilationDatabase(
     const clang::tooling::CompilationDatabase &CDB,
