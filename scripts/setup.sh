@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
   libuv1-dev libevent-dev libboost-dev
   hyperfine
+  bazel-bootstrap
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,8 @@
 
 #include "Program.h"
 #include "evguard/Analysis.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 
 namespace evguard {
 
@@ -26,6 +28,30 @@ llvm::ArrayRef<Rule> allRules() {
 }
 
 llvm::StringRef summaryMainFile(const TUSummary &S) { return S.MainFile; }
+
+std::shared_ptr<const TUSummary> rebaseSummaryPaths(const TUSummary &S,
+                                                    llvm::StringRef Root,
+                                                    bool ToRelative) {
+  auto Out = std::make_shared<TUSummary>(S);
+  auto Rebase = [&](std::string &Path) {
+    if (ToRelative) {
+      llvm::StringRef Rest = Path;
+      if (Rest.consume_front(Root) && (Rest.empty() || llvm::sys::path::is_separator(Rest[0])))
+        Path = Rest.ltrim('/').str();
+      return;
+    }
+    if (llvm::sys::path::is_relative(Path)) {
+      llvm::SmallString<256> Abs(Root);
+      llvm::sys::path::append(Abs, Path);
+      llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+      Path = std::string(Abs);
+    }
+  };
+  Rebase(Out->MainFile);
+  for (std::string &File : Out->Files)
+    Rebase(File);
+  return Out;
+}
 
 AnalysisResult
 analyzeProgram(llvm::ArrayRef<std::shared_ptr<const TUSummary>> TUs,

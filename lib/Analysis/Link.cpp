@@ -183,7 +183,11 @@ void Linker::mergeFunctions(const TUSummary &TU) {
     }
     Function &F = P->Functions[It->second];
     F.StandardLibrary |= R.StandardLibrary;
-    F.System |= R.System;
+    // The TU holding a body decides whether it is library code: a project
+    // header reached through -isystem (Bazel's `includes`, CMake's SYSTEM)
+    // makes other TUs' declarations "system", not the project's definition.
+    if (!F.HasBody)
+      F.System = R.HasBody ? R.System : (F.System || R.System);
     F.AddressTaken |= R.AddressTaken;
     F.Forks |= R.Forks;
     for (const std::string &U : R.ReturnsResultOf)

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from run_case import case_sources, compile_commands  # noqa: E402
+from run_case import case_sources, compile_commands, parse_expectations  # noqa: E402
 
 
 def report(evguard, build, jobs):
@@ -27,10 +27,11 @@ def main():
     checked = 0
     for case in cases:
         sources = case_sources(case)
+        cflags = parse_expectations(case)[2]
         runs = []
         for order in (sources, list(reversed(sources))):
             with tempfile.TemporaryDirectory() as build:
-                compile_commands(case, order, [], root, build)
+                compile_commands(case, order, cflags, root, build)
                 for jobs in (1, 2):
                     runs.append(report(evguard, build, jobs))
         if len(set(runs)) != 1:

@@ -15,6 +15,7 @@ them (a multi-TU program). In any source of the case:
   // RUN-ARGS: --strict      extra evguard arguments (--db paths are relative
       to the case)
   // CFLAGS: -DFOO           extra compiler flags for every file of the case
+      ($CASE stands for the case's folder: -isystem$CASE/include)
 
 Every finding evguard reports must be expected, and every expectation found.
 """
@@ -80,7 +81,8 @@ def compile_commands(case, sources, cflags, project_root, build):
     for src in sources:
         cxx = not src.endswith(".c")
         args = ["clang++" if cxx else "clang", "-std=c++20" if cxx else "-std=gnu11",
-                "-I" + include, "-I" + case_dir] + cflags + ["-c", src]
+                "-I" + include, "-I" + case_dir]
+        args += [a.replace("$CASE", case_dir) for a in cflags] + ["-c", src]
         entries.append({"directory": build, "file": src, "arguments": args})
     with open(os.path.join(build, "compile_commands.json"), "w") as f:
         json.dump(entries, f, indent=1)

@@ -57,7 +57,7 @@ def directives(case):
 def compile_args(src, case_dir, cflags, root):
     cxx = not src.endswith(".c")
     return (["-std=c++20" if cxx else "-std=gnu11", "-I" + os.path.join(root, "runtime", "include"),
-             "-I" + case_dir] + cflags)
+             "-I" + case_dir] + [a.replace("$CASE", case_dir) for a in cflags])
 
 
 def tidy_options(run_args, case_dir):

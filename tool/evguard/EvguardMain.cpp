@@ -127,6 +127,12 @@ cl::opt<std::string> DepFile(
     cl::desc("evguard summarize: also write a Makefile-style list of the "
              "files the TU read (for Ninja and Make)"),
     cl::value_desc("FILE"), cl::cat(EvguardCategory));
+cl::opt<std::string> RelativeTo(
+    "relative-to",
+    cl::desc("evguard summarize: write the summary's paths under DIR relative "
+             "to it (for build sandboxes); evguard link resolves relative "
+             "paths against its working directory"),
+    cl::value_desc("DIR"), cl::cat(EvguardCategory));
 cl::opt<bool> ExitZero(
     "exit-zero",
     cl::desc("Exit 0 even when there are findings (2 still means an error)"),
@@ -424,7 +430,10 @@ int runSummarize(const clang::tooling::CompilationDatabase &CDB,
     llvm::errs() << formatNotification(N) << "\n";
   if (!Driven.Failures.empty() || Driven.Summaries.size() != 1)
     return ExitUsage;
-  if (llvm::Error E = writeSummaryFile(*Driven.Summaries.front(), OutputFile))
+  std::shared_ptr<const TUSummary> Summary = Driven.Summaries.front();
+  if (!RelativeTo.empty())
+    Summary = rebaseSummaryPaths(*Summary, absolute(RelativeTo), /*ToRelative=*/true);
+  if (llvm::Error E = writeSummaryFile(*Summary, OutputFile))
     return fail(llvm::toString(std::move(E)));
   if (!DepFile.empty()) {
     std::string Text = depFileText(OutputFile, Driven.FilesRead[*Target]);
@@ -455,6 +464,9 @@ llvm::Expected<std::vector<std::shared_ptr<const TUSummary>>> readLinkInputs() {
       return One.takeError();
     All.push_back(std::move(*One));
   }
+  std::string Here = currentDir();
+  for (std::shared_ptr<const TUSummary> &S : All)
+    S = rebaseSummaryPaths(*S, Here, /*ToRelative=*/false);
   // The same TU given twice (a file and the folder holding it) counts once,
   // and the order of inputs does not matter.
   llvm::sort(All, [](const auto &A, const auto &B) {
@@ -485,8 +497,11 @@ int run(int Argc, const char **Argv) {
   std::string FixedError;
   FixedCDB = clang::tooling::FixedCompilationDatabase::loadFromCommandLine(
       ArgCount, Args.data(), FixedError);
-  if (!FixedError.empty())
-    return fail(FixedError);
+  if (!FixedError.empty()) {
+    llvm::StringRef Message = llvm::StringRef(FixedError).trim();
+    Message.consume_front("error: ");
+    return fail(Message);
+  }
   if (!cl::ParseCommandLineOptions(
           ArgCount, Args.data(),
           "evguard: finds code that can stall an event loop\n\n"

@@ -66,6 +66,12 @@ readSummaryFile(llvm::StringRef Path);
 llvm::Expected<std::vector<std::shared_ptr<const TUSummary>>>
 readSummaryDir(llvm::StringRef Dir, llvm::ArrayRef<std::string> Skip = {});
 llvm::StringRef summaryMainFile(const TUSummary &S);
+/// S with its file paths under Root made relative to it (ToRelative), or its
+/// relative paths made absolute under Root: summaries made in one place
+/// (a build sandbox) and linked in another.
+std::shared_ptr<const TUSummary> rebaseSummaryPaths(const TUSummary &S,
+                                                    llvm::StringRef Root,
+                                                    bool ToRelative);
 /// One summary file, written atomically (evguard summarize -o FILE).
 llvm::Error writeSummaryFile(const TUSummary &S, llvm::StringRef Path);
 /// The version of the summary files this evguard writes and reads.
