@@ -54,7 +54,9 @@ std::vector<std::string> filesRead(clang::CompilerInstance &CI) {
   for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It) {
     llvm::SmallString<256> Path(It->first.getName());
     CI.getFileManager().makeAbsolutePath(Path);
-    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+    // Not "..": textually dropping it is wrong across symlinked folders
+    // (GCC's include paths are full of them).
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/false);
     Files.push_back(std::string(Path));
   }
   llvm::sort(Files);

@@ -102,8 +102,10 @@ llvm::Error SummaryCache::store(llvm::StringRef Key, llvm::ArrayRef<std::string>
   json DepList = json::array();
   for (const std::string &File : Deps) {
     std::optional<std::string> Hash = contentHash(File);
-    if (!Hash)
-      return llvm::Error::success(); // a file vanished mid-run: keep nothing
+    if (!Hash) // a file vanished mid-run: keep nothing
+      return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                     "not cached: cannot read '%s', which the parse read",
+                                     File.c_str());
     DepList.push_back({File, *Hash});
   }
   json J = {{"evguard_cache", CacheFormat}, {"version", Version}, {"salt", Salt},

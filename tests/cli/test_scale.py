@@ -52,6 +52,10 @@ class ScaleTest(unittest.TestCase):
     def setUp(self):
         self.proj = Project({"helper.h": HEADER, "helper.c": HELPER,
                              "server.c": SERVER, "other.c": OTHER})
+        self.write_cdb()
+        self.cache = self.proj.path("cache")
+
+    def write_cdb(self):
         # The header sits next to the sources: -I that folder.
         self.proj.write_cdb()
         with open(os.path.join(self.proj.build, "compile_commands.json")) as f:
@@ -60,7 +64,6 @@ class ScaleTest(unittest.TestCase):
             e["arguments"].insert(1, "-I" + self.proj.root)
         with open(os.path.join(self.proj.build, "compile_commands.json"), "w") as f:
             json.dump(entries, f)
-        self.cache = self.proj.path("cache")
 
     def tearDown(self):
         self.proj.cleanup()
@@ -86,6 +89,17 @@ class ScaleTest(unittest.TestCase):
         self.assertEqual(cold.stdout, first.stdout)
         self.assertEqual(cold.stdout, warm.stdout)
         self.assertEqual(findings(warm.stdout)[0][2], "fsync")
+
+    def test_cache_keeps_cxx_tus(self):
+        # The C++ standard library is reached through GCC's include paths,
+        # full of "..": every such header must still be found to hash it.
+        self.proj.files["lib.cpp"] = self.proj.write(
+            "lib.cpp", "#include <string>\n#include <map>\n"
+            "int count(const std::string &s) { std::map<int, int> m; return s.size() + m.size(); }\n")
+        self.write_cdb()
+        self.assertEqual(self.parsed(self.run_cached()), 4)
+        r = self.run_cached()
+        self.assertEqual(self.parsed(r), 0, r.stderr)
 
     def test_cache_reparses_what_changed(self):
         self.run_cached()
