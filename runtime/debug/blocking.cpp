@@ -175,6 +175,9 @@ void reportBlockingCall(const CallSpec &Spec, const char *Why,
       errno = SavedErrno;
       return;
     }
+    // A first report symbolizes (and reads debug info): not the handler's
+    // time or page faults.
+    OwnWorkScope Own;
     void *Frames[MaxBacktrace];
     int N = backtrace(Frames, MaxBacktrace);
     E.Detail = std::string("  why it blocks: ") + Spec.Reason + "\n  " +
@@ -184,6 +187,7 @@ void reportBlockingCall(const CallSpec &Spec, const char *Why,
                "evguard::AllowBlocking with the reason";
     E.Frames = Frames;
     E.NFrames = N;
+    E.Callee = Spec.Name;
     record(E);
     abortIfAsked();
   }

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <climits>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace evguard::debug {
@@ -162,8 +164,26 @@ std::string parseConfig(const char *(*GetEnv)(const char *), Config &Out) {
     if (V[0] != '/' && getcwd(Cwd, sizeof(Cwd)))
       Out.ReportPath = std::string(Cwd) + "/" + V;
   }
-  if (const char *V = GetEnv("EVGUARD_SYMBOLIZER"))
-    Out.Symbolizer = V;
+  if (const char *V = GetEnv("EVGUARD_SYMBOLIZER")) {
+    if (!std::strcmp(V, "dwarf"))
+      Out.Lines = true;
+    else if (!std::strcmp(V, "none"))
+      Out.Lines = false;
+    else
+      return badValue("EVGUARD_SYMBOLIZER", V,
+                      "use dwarf (file:line from the program's debug info) "
+                      "or none (function names only)");
+  }
+  if (const char *V = GetEnv("EVGUARD_SOURCE_ROOT")) {
+    char Resolved[PATH_MAX];
+    struct stat St;
+    if (!*V || !realpath(V, Resolved) || stat(Resolved, &St) != 0 ||
+        !S_ISDIR(St.st_mode))
+      return badValue("EVGUARD_SOURCE_ROOT", V,
+                      "give an existing directory, the root of the program's "
+                      "sources (SARIF locations are relative to it)");
+    Out.SourceRoot = Resolved;
+  }
   if (!parseSignalVar(GetEnv, "EVGUARD_STALL_SIGNAL", SIGRTMIN + 3,
                       Out.StallSignal, Err) ||
       !parseSignalVar(GetEnv, "EVGUARD_FAULT_SIGNAL", SIGRTMIN + 4,

@@ -27,7 +27,11 @@ struct Config {
   int64_t FaultGateNs = 10000; ///< getrusage: shorter dispatches not read.
   FaultCounter FaultCounting = FaultCounter::Rusage;
   std::string ReportPath; ///< EVGUARD_REPORT; empty: stderr only.
-  std::string Symbolizer = "addr2line";
+  /// EVGUARD_SOURCE_ROOT, resolved; empty: found when the report is written.
+  std::string SourceRoot;
+  /// File:line from the program's DWARF (libdw, in-process); off with
+  /// EVGUARD_SYMBOLIZER=none.
+  bool Lines = true;
   int StallSignal = 0; ///< Real-time signal used to take stall backtraces.
   int FaultSignal = 0; ///< Real-time signal of the perf fault trigger.
 };

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <mutex>
 
@@ -78,8 +79,40 @@ HandlerTotals *totalsFor(ThreadSlot &S, const void *Code,
 } // namespace
 
 void rearm(ThreadState &S) noexcept {
-  S.Armed = S.Depth > 0 && S.AllowDepth == 0 && S.Internal == 0 &&
-            config().Blocking;
+  const Config &C = config();
+  S.Armed = S.Depth > 0 && S.Internal == 0 &&
+            ((S.AllowDepth == 0 && C.Blocking) || C.Stall);
+}
+
+bool reportsBlocking() noexcept {
+  const ThreadState &S = TLS;
+  return S.AllowDepth == 0 && config().Blocking;
+}
+
+/// The watchdog skips a dispatch whose start is in the future.
+constexpr int64_t PausedStart = INT64_MAX;
+
+OwnWorkScope::OwnWorkScope() noexcept {
+  ThreadState &S = TLS;
+  Active = S.OwnWork++ == 0 && S.Depth > 0 && S.Slot;
+  if (!Active)
+    return;
+  T0 = monotonicNs();
+  S.Slot->StartNs.store(PausedStart, std::memory_order_relaxed);
+  if (config().Faults)
+    FaultsKnown = faultsNow(S, Minor0, Major0);
+}
+
+OwnWorkScope::~OwnWorkScope() {
+  ThreadState &S = TLS;
+  --S.OwnWork;
+  if (!Active)
+    return;
+  int64_t Minor, Major;
+  if (FaultsKnown && faultsNow(S, Minor, Major))
+    faultsExclude(S, Minor - Minor0, Major - Major0);
+  S.StartNs += monotonicNs() - T0;
+  S.Slot->StartNs.store(S.StartNs, std::memory_order_relaxed);
 }
 
 int64_t monotonicNs() noexcept {
@@ -206,9 +239,13 @@ void dispatch_end() noexcept {
   int64_t Now = C.Faults || C.Stall ? monotonicNs() : 0;
   if (C.Faults)
     faultsEnd(S, Slot ? totalsFor(*Slot, S.Code, S.Label) : nullptr, Now);
-  if (C.Stall && Slot &&
-      Slot->FlaggedSeq.load(std::memory_order_acquire) == S.Seq)
-    reportStall(*Slot, S.Seq, Now - S.StartNs);
+  if (C.Stall && Slot) {
+    int64_t Ran = Now - S.StartNs;
+    if (Slot->FlaggedSeq.load(std::memory_order_acquire) == S.Seq)
+      reportStall(*Slot, S.Seq, Ran);
+    else if (Ran >= C.StallNs)
+      reportUncaughtStall(*Slot, Ran); // Ended between two scans.
+  }
   errno = Saved;
   S.Code = nullptr;
   S.Label = nullptr;

@@ -38,6 +38,14 @@ struct ThreadSlot {
   std::atomic<uint64_t> FlaggedSeq{0};
   std::atomic<uint64_t> AckSeq{0};
   std::atomic<uint64_t> LongNoticeSeq{0};
+  /// The interposed call the thread is in, while it runs one in a handler:
+  /// the watchdog then does not signal (a signal would cut a sleep or a
+  /// poll short with EINTR); the thread takes its backtrace itself when the
+  /// call returns. CaptureSeq says who took it (signal or call return).
+  std::atomic<const char *> ParkedIn{nullptr};
+  std::atomic<uint64_t> CaptureSeq{0};
+  const char *CapturedIn = nullptr; ///< ParkedIn when the trace was taken.
+  bool CapturedBySignal = false;
   char State = '?';
   char Wchan[64] = {};
   long Syscall = -1;
@@ -70,6 +78,9 @@ void installStallSignal() noexcept;
 /// Builds and records the stall report of the dispatch that just ended.
 void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
                  bool MayFail = false);
+/// Records a dispatch that ran past the threshold but ended before the
+/// watchdog's next scan caught it: no backtrace, no thread state.
+void reportUncaughtStall(ThreadSlot &S, int64_t DurationNs);
 /// Records the stalls still running (called when the process ends).
 void reportRunningStalls(bool FromSignal);
 

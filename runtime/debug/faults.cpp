@@ -246,7 +246,25 @@ const char *faultCounterName() noexcept {
   }
 }
 
+bool faultsNow(ThreadState &S, int64_t &Minor, int64_t &Major) noexcept {
+  if (S.FaultMode == Perf)
+    return readPerf(S, Minor, Major);
+  if (S.FaultMode != Rusage)
+    return false;
+  readRusage(Minor, Major);
+  return true;
+}
+
+void faultsExclude(ThreadState &S, int64_t Minor, int64_t Major) noexcept {
+  S.MinFlt0 += Minor;
+  S.MajFlt0 += Major;
+  // Under the gate the end would not be read and the excluded faults would
+  // reach the next measured dispatch through the chained start.
+  S.FaultMustRead = 1;
+}
+
 void faultsBegin(ThreadState &S, int64_t Now) noexcept {
+  S.FaultMustRead = 0;
   if (__builtin_expect(S.FaultMode == Unchosen ||
                            S.FaultForkGeneration != ForkGeneration.load(
                                                         std::memory_order_relaxed),
@@ -278,7 +296,7 @@ void faultsEnd(ThreadState &S, HandlerTotals *T, int64_t Now) noexcept {
     if (!rearmAndRead(S, Now))
       return; // Now on getrusage; this dispatch's count is lost.
   } else {
-    if (Now - S.StartNs < config().FaultGateNs)
+    if (Now - S.StartNs < config().FaultGateNs && !S.FaultMustRead)
       return;
     readRusage(S.LastMinFlt, S.LastMajFlt);
     S.LastReadNs = Now;

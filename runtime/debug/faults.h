@@ -14,6 +14,11 @@ void faultsBegin(ThreadState &S, int64_t Now) noexcept;
 /// At its end: adds it to `T` (may be null) and reports it above the
 /// thresholds.
 void faultsEnd(ThreadState &S, HandlerTotals *T, int64_t Now) noexcept;
+/// This thread's fault counters now, with the counter its dispatches use;
+/// false before its first dispatch or when they cannot be read.
+bool faultsNow(ThreadState &S, int64_t &Minor, int64_t &Major) noexcept;
+/// Takes faults evguard itself took out of the running dispatch's count.
+void faultsExclude(ThreadState &S, int64_t Minor, int64_t Major) noexcept;
 /// How the threads counted their faults, for the exit summary.
 const char *faultCounterName() noexcept;
 

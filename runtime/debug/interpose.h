@@ -91,6 +91,33 @@ inline int streamFd(FILE *F) noexcept { return F ? fileno(F) : -1; }
 
 inline bool armed() noexcept { return __builtin_expect(TLS.Armed != 0, 0); }
 
+/// Whether an armed call is the blocking detector's (else only the stall
+/// detector's: outside AllowBlocking scopes, with the detector on).
+bool reportsBlocking() noexcept;
+
+// --- Parking (watchdog.cpp) -----------------------------------------------
+
+/// Marks the thread as inside interposed call `Fn` for the stall watchdog,
+/// which then leaves the backtrace to parkEnd instead of signalling: a
+/// signal would end a sleep, poll or wait early with EINTR and change what
+/// the program does.
+void parkBegin(const char *Fn) noexcept;
+void parkEnd() noexcept;
+
+class ParkScope {
+public:
+  explicit ParkScope(const char *Fn) noexcept { parkBegin(Fn); }
+  ~ParkScope() { parkEnd(); }
+  ParkScope(const ParkScope &) = delete;
+  ParkScope &operator=(const ParkScope &) = delete;
+};
+
+template <class F, class... A>
+Ret<F> callParked(const CallSpec &Spec, F *RealFn, A... Args) {
+  ParkScope Parked(Spec.Name);
+  return RealFn(Args...);
+}
+
 // --- Database conditions, evaluated on the actual argument values ----------
 
 template <class T> bool argEquals(T V, long long K) noexcept {
@@ -149,12 +176,12 @@ template <class F, class... A>
 Ret<F> callTimed(const CallSpec &Spec, F *RealFn, A... Args) {
   int64_t T0 = monotonicNs();
   if constexpr (std::is_void_v<Ret<F>>) {
-    RealFn(Args...);
+    callParked(Spec, RealFn, Args...);
     int64_t Waited = monotonicNs() - T0;
     if (Waited >= waitMinNs())
       reportBlockingCall(Spec, "waited", Waited);
   } else {
-    Ret<F> R = RealFn(Args...);
+    Ret<F> R = callParked(Spec, RealFn, Args...);
     int64_t Waited = monotonicNs() - T0;
     if (Waited >= waitMinNs())
       reportBlockingCall(Spec, "waited", Waited);
@@ -183,9 +210,11 @@ template <class T> bool firstArgIsNonBlockingFd(T V) noexcept {
 /// A call that passed the database's conditions, made inside a handler.
 template <class F, class First, class... A>
 Ret<F> intercept(const CallSpec &Spec, F *RealFn, First A0, A... Args) {
+  if (!reportsBlocking())
+    return callParked(Spec, RealFn, A0, Args...);
   if (policyIsMay()) {
     reportBlockingCall(Spec, nullptr, 0);
-    return RealFn(A0, Args...);
+    return callParked(Spec, RealFn, A0, Args...);
   }
   switch (Spec.Cat) {
   case Category::Wait:
@@ -199,19 +228,21 @@ Ret<F> intercept(const CallSpec &Spec, F *RealFn, First A0, A... Args) {
       reportBlockingCall(Spec, "blocking-fd", 0, A0);
     else
       reportBlockingCall(Spec, nullptr, 0);
-    return RealFn(A0, Args...);
+    return callParked(Spec, RealFn, A0, Args...);
   default:
     reportBlockingCall(Spec, nullptr, 0);
-    return RealFn(A0, Args...);
+    return callParked(Spec, RealFn, A0, Args...);
   }
 }
 
 template <class F> Ret<F> intercept(const CallSpec &Spec, F *RealFn) {
+  if (!reportsBlocking())
+    return callParked(Spec, RealFn);
   if (!policyIsMay() &&
       (Spec.Cat == Category::Wait || Spec.Cat == Category::Lock))
     return callTimed(Spec, RealFn);
   reportBlockingCall(Spec, nullptr, 0);
-  return RealFn();
+  return callParked(Spec, RealFn);
 }
 
 /// A lock with a non-blocking twin: under `did`, try it first and report only
@@ -220,9 +251,11 @@ template <class F> Ret<F> intercept(const CallSpec &Spec, F *RealFn) {
 template <class F, class TryFn, class... A>
 Ret<F> interceptLock(const CallSpec &Spec, F *RealFn, TryFn Try,
                      TryConvention Conv, A... Args) {
+  if (!reportsBlocking())
+    return callParked(Spec, RealFn, Args...);
   if (policyIsMay()) {
     reportBlockingCall(Spec, nullptr, 0);
-    return RealFn(Args...);
+    return callParked(Spec, RealFn, Args...);
   }
   int SavedErrno = errno;
   int Rc = Try();
@@ -230,11 +263,11 @@ Ret<F> interceptLock(const CallSpec &Spec, F *RealFn, TryFn Try,
     return 0;
   if (!tryFailedBusy(Rc, Conv)) {
     errno = SavedErrno;
-    return RealFn(Args...);
+    return callParked(Spec, RealFn, Args...);
   }
   errno = SavedErrno;
   reportBlockingCall(Spec, "contended", 0);
-  return RealFn(Args...);
+  return callParked(Spec, RealFn, Args...);
 }
 
 } // namespace evguard::debug

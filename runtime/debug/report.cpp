@@ -2,17 +2,20 @@
 
 #include "config.h"
 #include "dispatch.h"
+#include "debuginfo.h"
 #include "faults.h"
 #include "state.h"
 #include "symbolize.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -24,6 +27,16 @@
 namespace evguard::debug {
 namespace {
 
+/// One line of a shown backtrace: a frame of the stack, a call inlined into
+/// it, or a tail call the debug info says was made but left no frame.
+struct ShownFrame {
+  std::string Text;  ///< "name+0x12 (module)", or the function's name.
+  SourceLine Where;
+  const char *Kind = nullptr; ///< nullptr, "inlined" or "tail call".
+  bool Runtime = false; ///< evguard's own code (the loop, the detectors).
+  bool InLibc = false;
+};
+
 struct Stored {
   Rule R;
   const void *Code;
@@ -32,7 +45,7 @@ struct Stored {
   std::string Handler;
   std::string Title;
   std::string FirstText; ///< The first full report, for the SARIF message.
-  std::vector<void *> Frames;
+  std::vector<ShownFrame> Frames;
   uint64_t Count = 0;
   int64_t MaxNs = 0, MaxMinor = 0, MaxMajor = 0;
 };
@@ -86,18 +99,6 @@ void writeAll(int Fd, const std::string &Text) {
   }
 }
 
-std::string backtraceText(void *const *Frames, int N) {
-  std::string Out;
-  char Num[24];
-  for (int I = 0; I < N; ++I) {
-    std::snprintf(Num, sizeof(Num), "    #%-2d ", I);
-    // Return addresses point after the call; -1 lands inside it.
-    const char *A = static_cast<const char *>(Frames[I]);
-    Out += Num + describe(I == 0 ? A : A - 1) + "\n";
-  }
-  return Out;
-}
-
 bool isPowerOfTwo(uint64_t N) { return N && !(N & (N - 1)); }
 
 bool inThisLibrary(const void *Addr) {
@@ -112,8 +113,9 @@ bool inThisLibrary(const void *Addr) {
 }
 
 /// The frames worth showing: without evguard's own frames on top (the
-/// interposer), without std::invoke plumbing, at most MaxShown.
-std::vector<void *> usefulFrames(void *const *Frames, int N) {
+/// interposer), without std::invoke plumbing, at most MaxShown. `Dropped`
+/// is how many were dropped from the top.
+std::vector<void *> usefulFrames(void *const *Frames, int N, int &Dropped) {
   constexpr size_t MaxShown = 24;
   std::vector<void *> Out;
   // The library also holds the runtime itself (evguard::Loop, ...), whose
@@ -127,6 +129,7 @@ std::vector<void *> usefulFrames(void *const *Frames, int N) {
       break;
     ++I;
   }
+  Dropped = I;
   for (; I < N && Out.size() < MaxShown; ++I) {
     std::string F = symbolize(static_cast<char *>(Frames[I]) - 1).Function;
     if (F.rfind("std::__invoke", 0) == 0 || F.rfind("std::invoke", 0) == 0 ||
@@ -190,26 +193,145 @@ std::string handlerName(const void *Code, const char *Label) {
 
 namespace {
 
+/// A directory inside a git work tree: the work tree's root.
+std::string gitWorkTree(const char *Dir) {
+  char Buf[PATH_MAX];
+  if (!Dir || !realpath(Dir, Buf))
+    return {};
+  std::string D = Buf;
+  for (;;) {
+    struct stat St;
+    if (stat((D + "/.git").c_str(), &St) == 0)
+      return D;
+    size_t Slash = D.rfind('/');
+    if (Slash == 0 || Slash == std::string::npos)
+      return {};
+    D.resize(Slash);
+  }
+}
+
+std::string exePath() {
+  char Buf[4096];
+  ssize_t N = readlink("/proc/self/exe", Buf, sizeof(Buf) - 1);
+  return N > 0 ? std::string(Buf, N) : std::string("/proc/self/exe");
+}
+
+/// The root the reports' paths are relative to (%SRCROOT% in SARIF), found
+/// the way the static checker finds it: EVGUARD_SOURCE_ROOT, else the git
+/// work tree of the working directory, else the one holding the
+/// executable, else the working directory.
+std::string findSourceRoot() {
+  if (!config().SourceRoot.empty())
+    return config().SourceRoot;
+  char Cwd[PATH_MAX];
+  const char *Here = getcwd(Cwd, sizeof(Cwd));
+  std::string Root = gitWorkTree(Here);
+  if (Root.empty()) {
+    std::string Exe = exePath();
+    Root = gitWorkTree(Exe.substr(0, Exe.rfind('/')).c_str());
+  }
+  char Buf[PATH_MAX];
+  if (Root.empty() && Here && realpath(Here, Buf))
+    Root = Buf;
+  return Root == "/" ? std::string() : Root;
+}
+
+const std::string &sourceRoot() {
+  static const std::string *Root = new std::string(findSourceRoot());
+  return *Root;
+}
+
+/// `File` relative to the source root, or "" when it is outside.
+std::string underSourceRoot(const std::string &File) {
+  const std::string &Root = sourceRoot();
+  if (Root.empty() || File.size() <= Root.size() + 1 ||
+      File.compare(0, Root.size(), Root) != 0 || File[Root.size()] != '/')
+    return {};
+  return File.substr(Root.size() + 1);
+}
+
+std::string displayPath(const std::string &File) {
+  std::string Rel = underSourceRoot(File);
+  return Rel.empty() ? File : Rel;
+}
+
+void addFrame(std::vector<ShownFrame> &Out, ShownFrame F) {
+  constexpr size_t MaxShown = 32;
+  if (Out.size() < MaxShown)
+    Out.push_back(std::move(F));
+}
+
+/// The backtrace of `E` as shown: evguard's frames on top dropped, the
+/// tail calls that left no frame put back, and, with `Lines`, each frame
+/// expanded into the calls inlined at it, with file:line from the debug
+/// info.
+std::vector<ShownFrame> shownFrames(const Event &E, bool Lines) {
+  int Skip = std::min(E.SkipFrames, E.NFrames);
+  int Dropped = 0;
+  std::vector<void *> Raw =
+      usefulFrames(E.Frames + Skip, E.NFrames - Skip, Dropped);
+  std::vector<ShownFrame> Out;
+  if (Lines && E.Callee && !Raw.empty()) {
+    // The runtime calls handlers through a function pointer: from there the
+    // way starts at the handler itself.
+    const void *Return = inThisLibrary(Raw[0]) ? nullptr : Raw[0];
+    for (SourceFrame &F : tailCallsTo(Return, E.Code, E.Callee))
+      addFrame(Out, {F.Function.empty() ? "?" : F.Function, F.Where,
+                     "tail call", false, false});
+  }
+  for (size_t I = 0; I < Raw.size(); ++I) {
+    // Return addresses point after the call; -1 lands inside it.
+    const char *A = static_cast<const char *>(Raw[I]);
+    const void *Pc = I == 0 && E.FirstIsPc && Dropped == 0 ? A : A - 1;
+    bool Runtime = inThisLibrary(Pc);
+    std::string Module = symbolize(Pc).Module;
+    bool InLibc = Module.find("libc.so") != std::string::npos;
+    // A system library's lines would come from its separate debug file
+    // (libc6-dbg & co.), slow to read and not where the fix goes.
+    bool System = Module.rfind("/usr/", 0) == 0 || Module.rfind("/lib", 0) == 0;
+    std::vector<SourceFrame> Src =
+        Lines && !System ? sourceFrames(Pc) : std::vector<SourceFrame>();
+    for (size_t J = 0; J + 1 < Src.size(); ++J)
+      addFrame(Out, {Src[J].Function.empty() ? "?" : Src[J].Function,
+                     Src[J].Where, "inlined", Runtime, InLibc});
+    addFrame(Out, {describe(Pc), Src.empty() ? SourceLine{} : Src.back().Where,
+                   nullptr, Runtime, InLibc});
+  }
+  return Out;
+}
+
+std::string framesText(const std::vector<ShownFrame> &Frames) {
+  std::string Out;
+  char Num[32];
+  for (size_t I = 0; I < Frames.size(); ++I) {
+    const ShownFrame &F = Frames[I];
+    std::snprintf(Num, sizeof(Num), "    #%-2u ", static_cast<unsigned>(I));
+    Out += Num + F.Text;
+    if (F.Kind)
+      Out += std::string(" (") + F.Kind + ")";
+    if (F.Where)
+      Out += " at " + displayPath(F.Where.File) + ":" +
+             std::to_string(F.Where.Line);
+    Out += "\n";
+  }
+  return Out;
+}
+
 std::string fullText(const Event &E, const std::string &Handler,
-                     const std::vector<void *> &Frames) {
+                     const std::vector<ShownFrame> &Frames) {
   std::string Text = "evguard: " + E.Title + "\n  handler: " + Handler +
                      "\n" + E.Detail;
   if (!Frames.empty())
-    Text += "  backtrace:\n" +
-            backtraceText(Frames.data(), static_cast<int>(Frames.size()));
+    Text += "  backtrace:\n" + framesText(Frames);
   return Text + "  fix: " + E.Advice + "\n";
-}
-
-std::vector<void *> shownFrames(const Event &E) {
-  int Skip = std::min(E.SkipFrames, E.NFrames);
-  return usefulFrames(E.Frames + Skip, E.NFrames - Skip);
 }
 
 } // namespace
 
 void notify(const Event &E) {
   InternalScope Guard;
-  writeAll(2, fullText(E, handlerName(E.Code, E.Label), shownFrames(E)));
+  writeAll(2, fullText(E, handlerName(E.Code, E.Label),
+                       shownFrames(E, /*Lines=*/true)));
 }
 
 namespace {
@@ -261,7 +383,9 @@ void record(const Event &E, bool MayFail) {
     return;
   InternalScope Guard;
   std::string Handler = handlerName(E.Code, E.Label);
-  std::vector<void *> Useful = shownFrames(E);
+  // On a signal path (MayFail) the debug info is not read: it allocates
+  // and takes a lock.
+  std::vector<ShownFrame> Useful = shownFrames(E, /*Lines=*/!MayFail);
   std::string Text;
   {
     StoreGuard Lock(MayFail);
@@ -306,9 +430,9 @@ std::string json(const std::string &S) {
   return Out + "\"";
 }
 
-/// file:// URI of an absolute path, percent-encoding what URIs forbid.
-std::string fileUri(const std::string &Path) {
-  std::string Out = "file://";
+/// A path as a URI path, percent-encoding what URIs forbid.
+std::string uriPath(const std::string &Path) {
+  std::string Out;
   for (unsigned char C : Path) {
     if (std::isalnum(C) || std::strchr("/-._~+", C)) {
       Out += static_cast<char>(C);
@@ -320,6 +444,9 @@ std::string fileUri(const std::string &Path) {
   }
   return Out;
 }
+
+/// file:// URI of an absolute path.
+std::string fileUri(const std::string &Path) { return "file://" + uriPath(Path); }
 
 std::string fnv1a(const std::string &S) {
   uint64_t H = 1469598103934665603ULL;
@@ -389,31 +516,53 @@ bool isSystemSource(const std::string &File) {
 }
 
 /// The best source location for a finding: the first frame of its
-/// backtrace that the symbolizer places in the program's own sources (for a
-/// blocking call, the call site; for a stall, the innermost program frame),
-/// else the first frame with any line, else the handler's code.
+/// backtrace (inlined calls and reconstructed tail calls included) in the
+/// program's own sources (for a blocking call, the call site; for a stall,
+/// the innermost program frame), else where the handler is defined, else
+/// the first frame with any line.
 SourceLine locate(const Stored &S, bool AllowSymbolizer) {
   if (!AllowSymbolizer)
     return {};
-  SourceLine Fallback;
-  for (size_t I = 0; I < S.Frames.size() && I < 16; ++I) {
-    const char *A = static_cast<const char *>(S.Frames[I]) - 1;
-    Symbol Sym = symbolize(A);
-    if (Sym.Module.find("libc.so") != std::string::npos ||
-        Sym.Module.find("libevguard-runtime-debug") != std::string::npos)
+  const SourceLine *Fallback = nullptr;
+  for (const ShownFrame &F : S.Frames) {
+    if (!F.Where || F.Runtime || F.InLibc || F.Where.File[0] != '/')
       continue;
-    SourceLine L = sourceLine(A);
-    if (!L.Line)
-      continue;
-    if (!isSystemSource(L.File))
-      return L;
-    if (!Fallback.Line)
-      Fallback = L;
+    if (!isSystemSource(F.Where.File))
+      return F.Where;
+    if (!Fallback)
+      Fallback = &F.Where;
   }
-  SourceLine Handler = sourceLine(S.Code);
-  return Handler.Line && !isSystemSource(Handler.File) ? Handler
-         : Fallback.Line                                ? Fallback
-                                                        : Handler;
+  SourceLine Handler = definitionOf(S.Code);
+  if (Handler && !isSystemSource(Handler.File))
+    return Handler;
+  return Fallback ? *Fallback : Handler;
+}
+
+/// An artifactLocation: relative to %SRCROOT% when under the source root.
+std::string artifactJson(const std::string &File) {
+  std::string Rel = underSourceRoot(File);
+  if (Rel.empty())
+    return "{\"uri\":" + json(fileUri(File)) + "}";
+  return "{\"uri\":" + json(uriPath(Rel)) + ",\"uriBaseId\":\"%SRCROOT%\"}";
+}
+
+std::string physicalJson(const SourceLine &L) {
+  return "{\"artifactLocation\":" + artifactJson(L.File) +
+         ",\"region\":{\"startLine\":" + std::to_string(L.Line) + "}}";
+}
+
+std::string stackJson(const std::vector<ShownFrame> &Frames) {
+  std::string Out = ",\"stacks\":[{\"message\":{\"text\":\"backtrace of "
+                    "the loop thread\"},\"frames\":[";
+  for (size_t I = 0; I < Frames.size(); ++I) {
+    const ShownFrame &F = Frames[I];
+    std::string Text = F.Kind ? F.Text + " (" + F.Kind + ")" : F.Text;
+    Out += std::string(I ? "," : "") + "{\"location\":{";
+    if (F.Where)
+      Out += "\"physicalLocation\":" + physicalJson(F.Where) + ",";
+    Out += "\"message\":{\"text\":" + json(Text) + "}}}";
+  }
+  return Out + "]}]";
 }
 
 std::string resultJson(const Stored &S, bool AllowSymbolizer,
@@ -424,19 +573,16 @@ std::string resultJson(const Stored &S, bool AllowSymbolizer,
     Message += " (" + std::to_string(S.Count) + " times)";
   Message += ".\n\n" + S.FirstText;
   SourceLine L = locate(S, AllowSymbolizer);
-  std::string Uri = L.Line ? fileUri(L.File) : fileUri(Exe);
-  unsigned Line = L.Line ? L.Line : 1;
+  if (!L)
+    L = {Exe, 1};
   std::string Out = "{\"ruleId\":" + json(ruleId(S.R)) +
                     ",\"ruleIndex\":" + std::to_string(Index) +
                     ",\"level\":" + json(Rules[Index].Level) +
                     ",\"message\":{\"text\":" + json(Message) + "}";
-  Out += ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{"
-         "\"uri\":" +
-         json(Uri) + "},\"region\":{\"startLine\":" + std::to_string(Line) +
-         "}}";
-  if (!L.Line)
+  Out += ",\"locations\":[{\"physicalLocation\":" + physicalJson(L);
+  if (L.File == Exe)
     Out += ",\"message\":{\"text\":\"no line information: the program was "
-           "built without debug info or EVGUARD_SYMBOLIZER is off; the "
+           "built without debug info or EVGUARD_SYMBOLIZER is none; the "
            "location is the executable\"}";
   Out += ",\"logicalLocations\":[{\"fullyQualifiedName\":" + json(S.Handler) +
          ",\"kind\":\"function\"}]}]";
@@ -445,17 +591,8 @@ std::string resultJson(const Stored &S, bool AllowSymbolizer,
                     S.Function) +
               ":1") +
          "}";
-  if (!S.Frames.empty()) {
-    Out += ",\"stacks\":[{\"message\":{\"text\":\"backtrace of the loop "
-           "thread\"},\"frames\":[";
-    for (size_t I = 0; I < S.Frames.size(); ++I) {
-      const char *A = static_cast<const char *>(S.Frames[I]);
-      Out += std::string(I ? "," : "") +
-             "{\"location\":{\"message\":{\"text\":" +
-             json(describe(I == 0 ? A : A - 1)) + "}}}";
-    }
-    Out += "]}]";
-  }
+  if (!S.Frames.empty())
+    Out += stackJson(S.Frames);
   Out += ",\"properties\":{\"handler\":" + json(S.Handler) +
          ",\"count\":" + std::to_string(S.Count) +
          ",\"maxDurationMs\":" + std::to_string(S.MaxNs / 1000000) +
@@ -466,18 +603,14 @@ std::string resultJson(const Stored &S, bool AllowSymbolizer,
   return Out + "}}";
 }
 
-std::string cwdUri() {
-  char Buf[4096];
-  if (!getcwd(Buf, sizeof(Buf)))
-    return "file:///";
-  std::string Uri = fileUri(Buf);
+std::string directoryUri(const std::string &Dir) {
+  std::string Uri = fileUri(Dir);
   return Uri.back() == '/' ? Uri : Uri + "/";
 }
 
-std::string exePath() {
+std::string cwdUri() {
   char Buf[4096];
-  ssize_t N = readlink("/proc/self/exe", Buf, sizeof(Buf) - 1);
-  return N > 0 ? std::string(Buf, N) : std::string("/proc/self/exe");
+  return getcwd(Buf, sizeof(Buf)) ? directoryUri(Buf) : "file:///";
 }
 
 std::string sarifText(const std::vector<Stored> &Findings,
@@ -492,6 +625,13 @@ std::string sarifText(const std::vector<Stored> &Findings,
   for (size_t I = 0; I < std::size(Rules); ++I)
     Out += (I ? "," : "") + ruleJson(Rules[I]);
   Out += "]}},\"automationDetails\":{\"id\":\"evguard-runtime/\"},";
+  if (!sourceRoot().empty())
+    Out += "\"originalUriBaseIds\":{\"%SRCROOT%\":{\"uri\":" +
+           json(directoryUri(sourceRoot())) +
+           ",\"description\":{\"text\":\"The root of the program's sources "
+           "(EVGUARD_SOURCE_ROOT, else the git work tree of the working "
+           "directory or of the executable, else the working "
+           "directory).\"}}},";
   Out += "\"invocations\":[{\"executionSuccessful\":true,"
          "\"commandLine\":" +
          json(Exe) + ",\"workingDirectory\":{\"uri\":" + json(cwdUri()) +

@@ -26,6 +26,13 @@ struct Event {
   int NFrames = 0;
   /// Frames to skip at the top of the backtrace (evguard's own).
   int SkipFrames = 0;
+  /// The first frame after those is where the thread was interrupted, not a
+  /// return address.
+  bool FirstIsPc = false;
+  /// The interposed function the backtrace was taken in (a blocking call,
+  /// or the call a stalled thread was parked in): tail calls to it that
+  /// left no frame are reconstructed from the debug info.
+  const char *Callee = nullptr;
 };
 
 /// Records one occurrence; prints it unless rate-limited. Thread-safe.

@@ -13,13 +13,16 @@ struct ThreadSlot;
 /// Per-thread state. Zero-initialized, trivially destructible: constinit TLS
 /// needs no guard, so access compiles to a %fs-relative load.
 struct ThreadState {
-  /// Non-zero only while this thread runs a handler, the blocking detector is
-  /// on, no AllowBlocking scope is open and evguard's own code is not
-  /// running. The only field the interposers' fast path reads.
+  /// Non-zero only while this thread runs a handler, evguard's own code is
+  /// not running, and either the blocking detector is on (outside
+  /// AllowBlocking scopes) or the stall detector is, which must know when
+  /// the thread parks in an interposed call. The only field the
+  /// interposers' fast path reads.
   int Armed;
   int Depth;       ///< Nesting of dispatch_begin (a nested run() nests).
   int AllowDepth;  ///< Open AllowBlocking scopes.
   int Internal;    ///< evguard's own code is running on this thread.
+  int OwnWork;     ///< Nesting of OwnWorkScope.
   const void *Code;
   const char *Label;
   const char *AllowReason;
@@ -35,6 +38,7 @@ struct ThreadState {
   int FaultMode;    ///< Not chosen yet, getrusage, or perf counters.
   int FaultFds[3];  ///< perf: minor, major (one group), the trigger.
   int FaultTripped; ///< Set by the trigger's signal: a fault since arming.
+  int FaultMustRead; ///< Read this dispatch's end even under the gate.
   unsigned FaultForkGeneration; ///< The process the counters belong to.
 };
 
@@ -56,6 +60,24 @@ public:
 };
 
 int64_t monotonicNs() noexcept;
+
+/// Brackets evguard's own work on a loop thread inside a dispatch (a
+/// finding's first report: symbolization, formatting, writing). Its wall
+/// time and page faults are not the handler's: they are taken out of the
+/// dispatch's stall clock and fault count, and the watchdog leaves the
+/// dispatch alone meanwhile.
+class OwnWorkScope {
+public:
+  OwnWorkScope() noexcept;
+  ~OwnWorkScope();
+  OwnWorkScope(const OwnWorkScope &) = delete;
+  OwnWorkScope &operator=(const OwnWorkScope &) = delete;
+
+private:
+  bool Active = false;
+  bool FaultsKnown = false;
+  int64_t T0 = 0, Minor0 = 0, Major0 = 0;
+};
 
 } // namespace evguard::debug
 

@@ -1,6 +1,5 @@
 #include "symbolize.h"
 
-#include "config.h"
 #include "state.h"
 
 #include <cxxabi.h>
@@ -8,10 +7,8 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,8 +16,6 @@
 #include <cstring>
 #include <mutex>
 #include <vector>
-
-extern char **environ;
 
 namespace evguard::debug {
 namespace {
@@ -109,6 +104,14 @@ const char *lookupSymtab(const ElfSymbols &E, uintptr_t Value,
   return Best;
 }
 
+std::string exePath() {
+  char Buf[4096];
+  ssize_t N = readlink("/proc/self/exe", Buf, sizeof(Buf) - 1);
+  return N > 0 ? std::string(Buf, N) : std::string();
+}
+
+} // namespace
+
 std::string demangle(const char *Name) {
   int Status = 0;
   char *D = abi::__cxa_demangle(Name, nullptr, nullptr, &Status);
@@ -118,14 +121,6 @@ std::string demangle(const char *Name) {
   std::free(D);
   return Out;
 }
-
-std::string exePath() {
-  char Buf[4096];
-  ssize_t N = readlink("/proc/self/exe", Buf, sizeof(Buf) - 1);
-  return N > 0 ? std::string(Buf, N) : std::string();
-}
-
-} // namespace
 
 Symbol symbolize(const void *Addr) {
   InternalScope Guard;
@@ -182,54 +177,6 @@ std::string describe(const void *Addr) {
     Out += " (" + S.Module.substr(Slash == std::string::npos ? 0 : Slash + 1) +
            ")";
   }
-  return Out;
-}
-
-SourceLine sourceLine(const void *Addr) {
-  SourceLine Out;
-  const std::string &Tool = config().Symbolizer;
-  if (Tool.empty() || Tool == "none" || !Addr)
-    return Out;
-  Symbol S = symbolize(Addr);
-  if (S.Module.empty())
-    return Out;
-  InternalScope Guard;
-  int Pipe[2];
-  if (pipe2(Pipe, O_CLOEXEC) != 0)
-    return Out;
-  char AddrText[32];
-  std::snprintf(AddrText, sizeof(AddrText), "0x%zx", (size_t)S.FileAddress);
-  std::string Module = S.Module;
-  const char *Argv[] = {Tool.c_str(), "-e", Module.c_str(), AddrText, nullptr};
-  posix_spawn_file_actions_t Actions;
-  posix_spawn_file_actions_init(&Actions);
-  posix_spawn_file_actions_adddup2(&Actions, Pipe[1], 1);
-  posix_spawn_file_actions_addopen(&Actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t Pid = 0;
-  int Rc = posix_spawnp(&Pid, Tool.c_str(), &Actions, nullptr,
-                        const_cast<char **>(Argv), environ);
-  posix_spawn_file_actions_destroy(&Actions);
-  close(Pipe[1]);
-  std::string Text;
-  if (Rc == 0) {
-    char Buf[512];
-    ssize_t N;
-    while ((N = ::read(Pipe[0], Buf, sizeof(Buf))) > 0)
-      Text.append(Buf, N);
-    int Status;
-    waitpid(Pid, &Status, 0);
-  }
-  close(Pipe[0]);
-  // addr2line prints "FILE:LINE" or "??:0"; llvm-symbolizer-style output
-  // would need -e too, so only this form is parsed.
-  size_t Colon = Text.rfind(':');
-  if (Colon == std::string::npos || Text.compare(0, 2, "??") == 0)
-    return Out;
-  unsigned Line = std::strtoul(Text.c_str() + Colon + 1, nullptr, 10);
-  if (Line == 0 || Text[0] != '/')
-    return Out;
-  Out.File = Text.substr(0, Colon);
-  Out.Line = Line;
   return Out;
 }
 

@@ -1,8 +1,8 @@
 // Turns code addresses into names a person can act on, without -rdynamic:
 // dladdr finds the module, the module's own ELF symbol table (.symtab, kept
 // unless the binary is stripped) names static and hidden functions too, and
-// __cxa_demangle makes C++ names readable. File:line comes from an external
-// symbolizer (addr2line) and only when the SARIF file is written.
+// __cxa_demangle makes C++ names readable. File:line comes from the debug
+// info (debuginfo.h).
 #ifndef EVGUARD_DEBUG_SYMBOLIZE_H
 #define EVGUARD_DEBUG_SYMBOLIZE_H
 
@@ -20,18 +20,11 @@ struct Symbol {
 
 Symbol symbolize(const void *Addr);
 
+/// A C++ symbol made readable; other names unchanged.
+std::string demangle(const char *Name);
+
 /// "name+0x12 (module)" for backtraces.
 std::string describe(const void *Addr);
-
-struct SourceLine {
-  std::string File; ///< Absolute path from the debug info; empty if none.
-  unsigned Line = 0;
-};
-
-/// Asks the configured symbolizer (EVGUARD_SYMBOLIZER, default addr2line)
-/// for the source line of `Addr`. Slow (spawns a process): call only when
-/// writing the final report.
-SourceLine sourceLine(const void *Addr);
 
 } // namespace evguard::debug
 

@@ -31,17 +31,37 @@ namespace {
 
 std::atomic<bool> WatchdogStarted{false};
 
+/// Takes the backtrace of stall `Seq` into the slot unless it was taken
+/// already: the stall signal and the return from a parked call may both try.
 /// Async-signal-safe: backtrace() was called once at start-up, so libgcc's
 /// unwinder is already loaded and it allocates nothing here.
+bool captureOnce(ThreadSlot &S, uint64_t Seq, bool BySignal,
+                 const char *ParkedIn) {
+  uint64_t Prev = S.CaptureSeq.load(std::memory_order_relaxed);
+  if (Prev == Seq ||
+      !S.CaptureSeq.compare_exchange_strong(Prev, Seq,
+                                            std::memory_order_acq_rel))
+    return false;
+  S.CapturedIn = ParkedIn;
+  S.CapturedBySignal = BySignal;
+  S.NFrames = backtrace(S.Frames, MaxFrames);
+  S.AckSeq.store(Seq, std::memory_order_release);
+  return true;
+}
+
 void onStallSignal(int, siginfo_t *, void *) {
   int Saved = errno;
   ThreadSlot *S = TLS.Slot;
   if (S) {
     uint64_t Flagged = S->FlaggedSeq.load(std::memory_order_acquire);
-    if (Flagged == S->Seq.load(std::memory_order_relaxed) &&
-        S->AckSeq.load(std::memory_order_relaxed) != Flagged)
-      S->NFrames = backtrace(S->Frames, MaxFrames);
-    S->AckSeq.store(Flagged, std::memory_order_release);
+    bool Current = Flagged == S->Seq.load(std::memory_order_relaxed);
+    // A dispatch that ended meanwhile has nothing to capture; a capture the
+    // thread was making itself when the signal came acknowledges itself.
+    if (!Current ||
+        (!captureOnce(*S, Flagged, /*BySignal=*/true,
+                      S->ParkedIn.load(std::memory_order_relaxed)) &&
+                     S->CaptureSeq.load(std::memory_order_acquire) != Flagged))
+      S->AckSeq.store(Flagged, std::memory_order_release);
   }
   errno = Saved;
 }
@@ -110,7 +130,11 @@ void checkSlot(ThreadSlot &S, int64_t Now, int64_t StallNs) {
   if (Now - Start < StallNs || S.Seq.load(std::memory_order_acquire) != Seq)
     return;
   sampleThreadState(S);
-  S.FlaggedSeq.store(Seq, std::memory_order_release);
+  // Sequentially consistent with parkEnd: either the thread sees the flag
+  // when its call returns, or this sees that it is no longer parked.
+  S.FlaggedSeq.store(Seq, std::memory_order_seq_cst);
+  if (S.ParkedIn.load(std::memory_order_seq_cst))
+    return; // The thread takes its backtrace when the call returns.
   if (syscall(SYS_tgkill, getpid(), S.Tid, config().StallSignal) != 0)
     S.AckSeq.store(Seq, std::memory_order_release); // Thread gone.
 }
@@ -211,6 +235,26 @@ std::string describeState(const ThreadSlot &S) {
 
 } // namespace
 
+void parkBegin(const char *Fn) noexcept {
+  ThreadSlot *S = TLS.Slot;
+  if (S && config().Stall)
+    S->ParkedIn.store(Fn, std::memory_order_seq_cst);
+}
+
+void parkEnd() noexcept {
+  ThreadSlot *S = TLS.Slot;
+  if (!S || !config().Stall)
+    return;
+  // Sequentially consistent with checkSlot (see there).
+  const char *Fn = S->ParkedIn.exchange(nullptr, std::memory_order_seq_cst);
+  if (!Fn || S->FlaggedSeq.load(std::memory_order_seq_cst) != TLS.Seq)
+    return;
+  int Saved = errno;
+  // Still inside the call's frames: the backtrace shows the call site.
+  captureOnce(*S, TLS.Seq, /*BySignal=*/false, Fn);
+  errno = Saved;
+}
+
 void installStallSignal() noexcept {
   // Loads libgcc's unwinder now, so the signal handler never does.
   void *Warm[2];
@@ -248,8 +292,13 @@ void startWatchdog() noexcept {
 
 namespace {
 
+/// How the stall was seen: sampled by the watchdog while it ran (with the
+/// thread's state, and a backtrace when one was taken), or only measured
+/// when the dispatch ended, between two scans.
+enum class Seen { Sampled, Ended };
+
 Event stallEvent(ThreadSlot &S, int64_t DurationNs, bool HaveTrace,
-                 bool InProgress) {
+                 bool InProgress, Seen How = Seen::Sampled) {
   Event E;
   E.R = Rule::Stall;
   E.Code = S.Code.load(std::memory_order_relaxed);
@@ -261,6 +310,19 @@ Event stallEvent(ThreadSlot &S, int64_t DurationNs, bool HaveTrace,
                                    : "stall: a handler ran for ") +
             Buf + " (threshold " +
             std::to_string(config().StallNs / 1000000) + " ms, wall time)";
+  E.DurationNs = DurationNs;
+  if (How == Seen::Ended) {
+    E.Detail = "  it ended before the watchdog's next scan (every " +
+               std::to_string(std::max<int64_t>(config().StallNs / 4,
+                                                1000000) /
+                              1000000) +
+               " ms) caught it: no backtrace or thread state\n";
+    E.Advice = "find what the handler does that takes this long (the "
+               "blocking-call detector names the blocking calls); move it "
+               "off the loop (Loop::offload) or split it into steps "
+               "scheduled with post()";
+    return E;
+  }
   E.Detail = "  when sampled, the loop thread was " + describeState(S) + "\n";
   // Wall time counts preemption too: say how much of the stall (from its
   // detection on) the thread spent waiting for a CPU on a busy machine.
@@ -271,7 +333,11 @@ Event stallEvent(ThreadSlot &S, int64_t DurationNs, bool HaveTrace,
     E.Detail += std::string("  since it was caught: ") + Buf +
                 " for a CPU (run queue)\n";
   }
-  if (!HaveTrace)
+  const char *Parked = S.ParkedIn.load(std::memory_order_relaxed);
+  if (!HaveTrace && InProgress && Parked)
+    E.Detail += std::string("  it is inside ") + Parked +
+                "; the backtrace is taken when that call returns\n";
+  else if (!HaveTrace)
     E.Detail += "  (no backtrace: the handler returned before the watchdog's "
                 "signal arrived)\n";
   E.Advice = S.State == 'R'
@@ -281,24 +347,35 @@ Event stallEvent(ThreadSlot &S, int64_t DurationNs, bool HaveTrace,
                  : "the thread waited in the kernel: find the blocking call "
                    "in the backtrace and move it into offloaded work "
                    "(Loop::offload) or make it non-blocking";
-  E.DurationNs = DurationNs;
-  E.Frames = HaveTrace ? S.Frames : nullptr;
-  E.NFrames = HaveTrace ? S.NFrames : 0;
-  // Frame 0 is the signal handler, frame 1 the kernel's signal trampoline.
-  E.SkipFrames = 2;
+  if (!HaveTrace)
+    return E;
+  E.Frames = S.Frames;
+  E.NFrames = S.NFrames;
+  if (S.CapturedBySignal) {
+    // Frame 0 is the signal handler, frame 1 the kernel's signal
+    // trampoline; frame 2 is where the thread was interrupted.
+    E.SkipFrames = 2;
+    E.FirstIsPc = true;
+  }
+  // Taken in (or on the return from) an interposed call: the call whose
+  // caller a tail call may have hidden.
+  E.Callee = S.CapturedIn;
   return E;
 }
 
 /// A stall that lasts (a deadlock, an endless loop) is announced while it
-/// runs, once, after max(1 s, 10 x threshold).
+/// runs, once, after max(1 s, 10 x threshold): with the backtrace taken when
+/// it was caught, or, for a thread parked in an interposed call, with the
+/// call's name (its backtrace comes when the call returns).
 void noticeLongStall(ThreadSlot &S, uint64_t Seq, int64_t Running) {
   int64_t LongNs = std::max<int64_t>(1000000000LL, 10 * config().StallNs);
+  bool Traced = S.AckSeq.load(std::memory_order_acquire) == Seq;
   if (Running < LongNs ||
-      S.AckSeq.load(std::memory_order_acquire) != Seq ||
+      (!Traced && !S.ParkedIn.load(std::memory_order_acquire)) ||
       S.LongNoticeSeq.load(std::memory_order_relaxed) == Seq)
     return;
   S.LongNoticeSeq.store(Seq, std::memory_order_relaxed);
-  notify(stallEvent(S, Running, S.NFrames > 0, /*InProgress=*/true));
+  notify(stallEvent(S, Running, Traced && S.NFrames > 0, /*InProgress=*/true));
 }
 
 } // namespace
@@ -312,8 +389,13 @@ void reportStall(ThreadSlot &S, uint64_t Seq, int64_t DurationNs,
        ++I)
     sched_yield();
   bool HaveTrace = S.AckSeq.load(std::memory_order_acquire) == Seq &&
+                   S.CaptureSeq.load(std::memory_order_acquire) == Seq &&
                    S.NFrames > 0;
   record(stallEvent(S, DurationNs, HaveTrace, /*InProgress=*/false), MayFail);
+}
+
+void reportUncaughtStall(ThreadSlot &S, int64_t DurationNs) {
+  record(stallEvent(S, DurationNs, false, false, Seen::Ended));
 }
 
 void reportRunningStalls(bool FromSignal) {
@@ -324,7 +406,8 @@ void reportRunningStalls(bool FromSignal) {
       continue;
     uint64_t Seq = S->Seq.load(std::memory_order_acquire);
     if ((Seq & 1) && S->FlaggedSeq.load(std::memory_order_acquire) == Seq &&
-        S->AckSeq.load(std::memory_order_acquire) == Seq)
+        (S->AckSeq.load(std::memory_order_acquire) == Seq ||
+         S->ParkedIn.load(std::memory_order_acquire)))
       reportStall(*S, Seq, Now - S->StartNs.load(std::memory_order_relaxed),
                   FromSignal);
   }

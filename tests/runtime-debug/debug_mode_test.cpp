@@ -98,6 +98,25 @@ Outcome scenario(const std::string &Name, Env Extra = {}) {
   return runProgram({EVGUARD_SCENARIO, Name}, Extra);
 }
 
+/// The number after "scenario: <What> at line " in the program's output.
+int printedLine(const std::string &Err, const std::string &What) {
+  std::string Key = "scenario: " + What + " at line ";
+  size_t At = Err.find(Key);
+  return At == std::string::npos ? 0 : std::atoi(Err.c_str() + At + Key.size());
+}
+
+/// The real path of this checkout, as the debug info names its files.
+std::string sourceDir() {
+  char Buf[4096];
+  return realpath(EVGUARD_SOURCE_DIR, Buf) ? Buf : EVGUARD_SOURCE_DIR;
+}
+
+/// Reports relative to this checkout, whatever the working directory.
+Env withSourceRoot(Env E) {
+  E["EVGUARD_SOURCE_ROOT"] = EVGUARD_SOURCE_DIR;
+  return E;
+}
+
 bool contains(const std::string &Hay, const std::string &Needle) {
   return Hay.find(Needle) != std::string::npos;
 }
@@ -500,6 +519,166 @@ TEST(Sarif, WrittenOnFatalSignal) {
   std::remove(Sarif.c_str());
 }
 
+
+// --- Reports a user can act on ----------------------------------------------
+
+/// The line of stderr that contains `Needle`, or "".
+std::string lineWith(const std::string &Text, const std::string &Needle) {
+  size_t At = Text.find(Needle);
+  if (At == std::string::npos)
+    return "";
+  size_t Begin = Text.rfind('\n', At);
+  size_t End = Text.find('\n', At);
+  Begin = Begin == std::string::npos ? 0 : Begin + 1;
+  return Text.substr(Begin, End == std::string::npos ? End : End - Begin);
+}
+
+/// The first SARIF result's primary location: "uri|uriBaseId|line".
+std::string primaryLocation(const std::string &Sarif, const std::string &Rule) {
+  size_t R = Sarif.find("\"ruleId\":\"" + Rule + "\",\"ruleIndex\"");
+  if (R == std::string::npos)
+    return "no " + Rule + " result";
+  size_t Loc = Sarif.find("\"artifactLocation\":", R);
+  size_t Uri = Sarif.find("\"uri\":\"", Loc) + 7;
+  std::string Out = Sarif.substr(Uri, Sarif.find('"', Uri) - Uri) + "|";
+  size_t Region = Sarif.find("\"region\":", Loc);
+  size_t Base = Sarif.find("\"uriBaseId\":\"", Loc);
+  if (Base < Region)
+    Out += Sarif.substr(Base + 13, Sarif.find('"', Base + 13) - Base - 13);
+  size_t Line = Sarif.find("\"startLine\":", Region) + 12;
+  return Out + "|" + std::to_string(std::atoi(Sarif.c_str() + Line));
+}
+
+TEST(Reports, BacktraceFramesHaveFileAndLine) {
+  Outcome O = scenario("reported-line", withSourceRoot(BlockingOnly));
+  EXPECT_OK_EXIT(O);
+  int Line = printedLine(O.Err, "usleep");
+  ASSERT_GT(Line, 0) << O.Err;
+  // The handler's frame, wherever it sits in the backtrace (sanitizers add
+  // frames of their own), names the call's file and line.
+  std::string Frame = lineWith(
+      O.Err, "reportedLineHandler(evguard::Handle<evguard::TimerTag>)+");
+  EXPECT_TRUE(contains(Frame, " at tests/runtime-debug/scenario.cpp:" +
+                                  std::to_string(Line)))
+      << O.Err;
+}
+
+struct SarifRun {
+  Outcome O;
+  std::string Text;
+};
+
+/// Runs `Args` with `E` relative to this checkout's source root, writing a
+/// SARIF file; returns what it printed and wrote (checked to validate).
+SarifRun runWithSarif(const std::vector<std::string> &Args, Env E) {
+  std::string Sarif = tempPath(Args.back());
+  std::remove(Sarif.c_str());
+  E = withSourceRoot(E);
+  E["EVGUARD_REPORT"] = Sarif;
+  SarifRun R{runProgram(Args, E), ""};
+  EXPECT_OK_EXIT(R.O);
+  R.Text = readFile(Sarif);
+  EXPECT_EQ(validateSarif(Sarif), "") << Args.back();
+  std::remove(Sarif.c_str());
+  return R;
+}
+
+/// primaryLocation()'s form of a line of this checkout.
+std::string checkoutLine(const std::string &File, int Line) {
+  return File + "|%SRCROOT%|" + std::to_string(Line);
+}
+
+TEST(Reports, SarifLocationsAreRelativeToTheSourceRoot) {
+  SarifRun R = runWithSarif({EVGUARD_SCENARIO, "reported-line"}, BlockingOnly);
+  EXPECT_EQ(primaryLocation(R.Text, "evguard-runtime-blocking-call"),
+            checkoutLine("tests/runtime-debug/scenario.cpp",
+                         printedLine(R.O.Err, "usleep")))
+      << R.Text;
+  EXPECT_TRUE(contains(R.Text, "\"originalUriBaseIds\":{\"%SRCROOT%\":{\"uri\":"
+                               "\"file://" + sourceDir() + "/\""))
+      << R.Text;
+  Outcome Bad = scenario("usleep", {{"EVGUARD_SOURCE_ROOT", "/no/such/dir"}});
+  EXPECT_TRUE(Bad.Exited && Bad.ExitCode == 2) << Bad.Err;
+  EXPECT_TRUE(contains(Bad.Err, "EVGUARD_SOURCE_ROOT='/no/such/dir' is not "
+                                "valid: give an existing directory"))
+      << Bad.Err;
+}
+
+TEST(Reports, PageFaultsOfALambdaPointAtTheLambda) {
+  SarifRun R = runWithSarif({EVGUARD_SCENARIO, "lambda-faults"},
+                            {{"EVGUARD_DETECT", "faults"}});
+  // Not the runtime's invoker in callable.h: the user's lambda.
+  EXPECT_EQ(primaryLocation(R.Text, "evguard-runtime-page-fault"),
+            checkoutLine("tests/runtime-debug/scenario.cpp",
+                         printedLine(R.O.Err, "handler")))
+      << R.Text;
+}
+
+TEST(Reports, TailCalledBlockingCallIsLocatedAtTheCall) {
+  // Built -O2: tailHandler and sleepALittle end in jumps, so no frame of
+  // theirs is on the stack when usleep runs.
+  SarifRun R = runWithSarif({EVGUARD_TAIL_CALLS, "tail-calls"}, BlockingOnly);
+  int Line = printedLine(R.O.Err, "usleep");
+  ASSERT_GT(Line, 0) << R.O.Err;
+  EXPECT_TRUE(contains(lineWith(R.O.Err, "sleepALittle"),
+                       "(tail call) at tests/runtime-debug/tail_calls.cpp:" +
+                           std::to_string(Line)))
+      << R.O.Err;
+  EXPECT_TRUE(contains(lineWith(R.O.Err, "tailHandler (tail call)"),
+                       "tests/runtime-debug/tail_calls.cpp:"))
+      << R.O.Err;
+  EXPECT_EQ(primaryLocation(R.Text, "evguard-runtime-blocking-call"),
+            checkoutLine("tests/runtime-debug/tail_calls.cpp", Line))
+      << R.Text;
+}
+
+TEST(Reports, EvguardsOwnReportingIsNotAPageFaultFinding) {
+  // The first report of a blocking call reads the program's debug info in
+  // the handler's dispatch: those faults are evguard's, not the handler's.
+  // The handler itself (a usleep) takes next to none, so a low threshold
+  // shows any of evguard's that were counted.
+  for (const char *Counter : {"rusage", "perf"}) {
+    Outcome O = scenario("usleep", {{"EVGUARD_FAULT_COUNTER", Counter},
+                                    {"EVGUARD_FAULT_MINOR", "8"},
+                                    {"EVGUARD_STALL_MS", "2000"}});
+    EXPECT_OK_EXIT(O);
+    EXPECT_TRUE(contains(O.Err, "blocking call in a handler: usleep")) << O.Err;
+    EXPECT_FALSE(contains(O.Err, "page faults in a handler")) << Counter << "\n"
+                                                              << O.Err;
+  }
+}
+
+/// The duration in "stall: a handler ran for N ms", or -1.
+double stallMs(const std::string &Err) {
+  const std::string Key = "stall: a handler ran for ";
+  size_t At = Err.find(Key);
+  return At == std::string::npos ? -1 : std::atof(Err.c_str() + At + Key.size());
+}
+
+TEST(Stall, SleepAsLongAsTheThresholdIsAStall) {
+  // The default threshold, 20 ms: the sleep lasts at least that, however
+  // the watchdog's scans fall.
+  for (int Run = 0; Run < 3; ++Run) {
+    Outcome O = scenario("sleep-20ms", {{"EVGUARD_DETECT", "stall"}});
+    EXPECT_OK_EXIT(O);
+    EXPECT_GE(stallMs(O.Err), 20.0) << O.Err;
+  }
+}
+
+TEST(Stall, TheStallIsAsLongAsTheSleep) {
+  // Caught at 10-12.5 ms while usleep sleeps: taking the backtrace must
+  // not cut the sleep short (a signal would end it with EINTR).
+  Outcome O = scenario("sleep-50ms", {{"EVGUARD_DETECT", "stall"},
+                                      {"EVGUARD_STALL_MS", "10"}});
+  EXPECT_OK_EXIT(O);
+  EXPECT_GE(stallMs(O.Err), 50.0) << O.Err;
+  EXPECT_TRUE(contains(O.Err, "parked in the kernel")) << O.Err;
+  EXPECT_TRUE(contains(
+      lineWith(O.Err, "sleep50Handler(evguard::Handle<evguard::TimerTag>)+"),
+      "#"))
+      << O.Err;
+}
+
 // --- Configuration errors ----------------------------------------------------------
 
 TEST(Config, InvalidValuesStopWithAClearMessage) {
@@ -509,7 +688,8 @@ TEST(Config, InvalidValuesStopWithAClearMessage) {
                      {{"EVGUARD_ON_BLOCK", "explode"}},
                      {{"EVGUARD_FAULT_MINOR", "-1"}},
                      {{"EVGUARD_FAULT_COUNTER", "perfect"}},
-                     {{"EVGUARD_FAULT_SIGNAL", "9"}}};
+                     {{"EVGUARD_FAULT_SIGNAL", "9"}},
+                     {{"EVGUARD_SYMBOLIZER", "addr2line"}}};
   for (const Env &E : Bad) {
     Outcome O = scenario("usleep", E);
     EXPECT_TRUE(O.Exited && O.ExitCode == 2) << O.Err;

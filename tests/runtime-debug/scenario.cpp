@@ -325,6 +325,29 @@ void nestedLoopHandler(evguard::TimerId) {
     std::exit(3);
 }
 
+/// usleep at a line the scenario prints (from main: a print in a handler
+/// is a blocking call itself), so the test can check the report's file:line
+/// against what the compiler says.
+constexpr int ReportedLine = __LINE__ + 2;
+void reportedLineHandler(evguard::TimerId) {
+  usleep(2000);
+}
+
+/// One plain usleep (no EINTR retry loop) of 20 ms, the default threshold,
+/// and of 50 ms.
+void sleep20Handler(evguard::TimerId) { usleep(20000); }
+void sleep50Handler(evguard::TimerId) { usleep(50000); }
+
+/// A lambda handler that takes many page faults: its result must point at
+/// the lambda, not at the runtime's invoker.
+int runLambdaFaults(evguard::Loop &Loop) {
+  std::fprintf(stderr, "scenario: handler at line %d\n", __LINE__ + 1);
+  auto T = Loop.start_timer(1ms, 0ns, [](evguard::TimerId Id) {
+    faultHandler(Id);
+  });
+  return !T || Loop.run() ? 3 : 0;
+}
+
 /// The same blocking call 100 times in one handler.
 void repeatHandler(evguard::TimerId) {
   for (int I = 0; I < 100; ++I)
@@ -347,11 +370,13 @@ int runOffloaded(evguard::Loop &Loop) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: evguard-debug-scenario SCENARIO\n"
+               "usage: evguard-debug-scenario SCENARIO (built from "
+               EVGUARD_TEST_CHECKOUT ")\n"
                "  usleep fsync getaddrinfo mutex uncontended allowed "
                "conditions blocking-socket poll repeat nested-loop faults busy sleepy stuck healthy offloaded thread "
                "before-run usleep-then-term lambda fd-mode-change fd-reuse "
-               "fd-dup2 loop-threads\n");
+               "fd-dup2 loop-threads reported-line sleep-20ms sleep-50ms "
+               "lambda-faults\n");
   return 2;
 }
 
@@ -374,8 +399,11 @@ int main(int Argc, char **Argv) {
       {"busy", busyHandler},             {"sleepy", sleepyHandler},
       {"stuck", stuckHandler},           {"blocking-socket", blockingSocketHandler},
       {"poll", pollHandler},             {"repeat", repeatHandler},
-      {"nested-loop", nestedLoopHandler},
+      {"nested-loop", nestedLoopHandler}, {"reported-line", reportedLineHandler},
+      {"sleep-20ms", sleep20Handler},    {"sleep-50ms", sleep50Handler},
   };
+  if (S == "reported-line")
+    std::fprintf(stderr, "scenario: usleep at line %d\n", ReportedLine);
   for (const Entry &E : Handlers)
     if (S == E.Name)
       return runOnce(Loop, E.Handler);
@@ -383,6 +411,8 @@ int main(int Argc, char **Argv) {
     return runOffloaded(Loop);
   if (S == "lambda")
     return runLambda(Loop);
+  if (S == "lambda-faults")
+    return runLambdaFaults(Loop);
   if (S == "loop-threads")
     return runLoopThreads();
   if (S == "fd-mode-change")
