@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config python3 python3-jsonschema
   llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 clang-tidy-19
   nlohmann-json3-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
-  libuv1-dev libevent-dev libboost-dev libdw-dev
+  libuv1-dev libevent-dev libboost-dev libdw-dev liburing-dev
   hyperfine
   bazel-bootstrap
 )

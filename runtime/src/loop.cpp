@@ -1,6 +1,7 @@
 // The loop's life cycle and its run cycle: wait in epoll, dispatch fd events
 // (the wakeup eventfd drains posts, the signalfd dispatches signals), then
 // the timers that are due.
+#include "file_ops.h"
 #include "loop_impl.h"
 #include "worker_pool.h"
 
@@ -39,11 +40,21 @@ std::error_code LoopImpl::init() {
   ev.data.u64 = kWakeToken;
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, wakefd_, &ev) < 0)
     return last_error();
+  auto files = FileOps::create(*this, options_);
+  if (!files)
+    return files.error();
+  files_ = std::move(*files);
   update_time();
   return {};
 }
 
+void LoopImpl::shutdown_files() noexcept {
+  if (files_)
+    files_->shutdown();
+}
+
 LoopImpl::~LoopImpl() {
+  shutdown_files(); // every pending file handler runs once, buffers return
   pool_.reset(); // joins the workers before the post queue goes away
   drop_posts();
   for (int sig = 1; sig < NSIG; ++sig)
@@ -65,7 +76,8 @@ void LoopImpl::update_time() noexcept {
 
 bool LoopImpl::alive() const noexcept {
   return watchers_.live() || timers_.live() || signals_.live() ||
-         offloads_in_flight_ || posts_pending();
+         offloads_in_flight_ || posts_pending() ||
+         (files_ && files_->in_flight());
 }
 
 bool LoopImpl::closing_running(HandlerKind kind, std::uint32_t slot) noexcept {
@@ -127,6 +139,7 @@ std::error_code LoopImpl::run_once(std::int64_t timeout_ns) {
   else if (posts_pending())
     wake(); // have the eventfd bring us to them at once
 
+  files_->before_wait(); // this iteration's io_uring submissions, at once
   int max = static_cast<int>(options_.events_per_wait ? options_.events_per_wait : 1);
   int n = wait_for_events(epfd_, events_.get(), max, timeout_ns);
   if (n < 0 && errno == ENOSYS) // kernels before 5.11: millisecond timeouts
@@ -148,6 +161,8 @@ std::error_code LoopImpl::run_once(std::int64_t timeout_ns) {
       on_wakeup();
     else if (token == kSignalToken)
       on_signalfd();
+    else if (token == FileOps::kRingToken)
+      files_->on_ring_ready();
   }
   run_timers();
   return {};
@@ -170,7 +185,8 @@ std::unique_ptr<LoopImpl> make_impl_or_throw(const LoopOptions &options) {
 
 Loop::Loop(const LoopOptions &options) : impl_(make_impl_or_throw(options)) {}
 Loop::Loop(std::unique_ptr<LoopImpl> impl) noexcept : impl_(std::move(impl)) {}
-Loop::~Loop() = default;
+// The file handlers still owed run while the whole loop is still usable.
+Loop::~Loop() { impl_->shutdown_files(); }
 
 Result<std::unique_ptr<Loop>> Loop::create(const LoopOptions &options) {
   auto impl = LoopImpl::create(options);
@@ -219,6 +235,18 @@ Result<SignalId> Loop::watch_signal_handler(int signo, SignalHandler &&handler,
 }
 std::error_code Loop::unwatch_signal(SignalId id) {
   return impl_->unwatch_signal(id);
+}
+
+Result<OpId> Loop::file_op(FileRequest &&request, FileHandler &&handler,
+                           const char *label) {
+  return impl_->files().start(std::move(request), std::move(handler), label);
+}
+std::error_code Loop::cancel(OpId id) { return impl_->files().cancel(id); }
+FileBackend Loop::file_backend() const noexcept {
+  return impl_->files().backend();
+}
+std::size_t Loop::file_ops_in_flight() const noexcept {
+  return impl_->files().in_flight();
 }
 
 std::error_code Loop::post_task(Task &&fn, const char *label) {

@@ -22,6 +22,7 @@
 namespace evguard::detail {
 
 class WorkerPool;
+class FileOps;
 
 /// Which kind of handler is running, so that closing it from inside itself
 /// defers its destruction until it returns.
@@ -96,6 +97,10 @@ public:
   std::error_code offload(Task &&work, Task &&done, const char *label);
   std::size_t offloads_in_flight() const noexcept { return offloads_in_flight_; }
 
+  // file.cpp, uring.cpp
+  FileOps &files() noexcept { return *files_; }
+  void shutdown_files() noexcept;
+
   // epoll tokens of the loop's own fds (generation 0 never names a watcher).
   static constexpr std::uint64_t kWakeToken = 0;
   static constexpr std::uint64_t kSignalToken = 1;
@@ -128,6 +133,7 @@ private:
   std::uint32_t running_slot_ = 0;
   bool retired_running_ = false;
   friend class RunningHandler;
+  friend class FileOps; // adds the ring's eventfd, joins the pool at shutdown
 
   SlotTable<Watcher> watchers_;
   SlotTable<Timer> timers_;
@@ -143,6 +149,7 @@ private:
   PostNode *batch_ = nullptr; // taken from incoming_, oldest first
 
   std::size_t offloads_in_flight_ = 0;
+  std::unique_ptr<FileOps> files_;
   std::unique_ptr<WorkerPool> pool_; // last: joined before the rest dies
 };
 

@@ -63,6 +63,8 @@ public:
     return chunks_[index >> kChunkBits][index & kChunkMask];
   }
   std::size_t live() const noexcept { return live_; }
+  /// Slots ever created (live or not): bounds a walk over the table.
+  std::uint32_t size() const noexcept { return size_; }
 
 private:
   static constexpr std::uint32_t kChunkBits = 8;

@@ -15,11 +15,15 @@
 #include "evguard/annotations.h"
 #include "evguard/callable.h"
 #include "evguard/error.h"
+#include "evguard/file.h"
+#include "evguard/handle.h"
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace evguard {
 
@@ -47,14 +51,6 @@ constexpr Io operator~(Io a) {
 }
 constexpr bool any(Io a) { return a != Io::none; }
 
-/// A handle: an index into the loop's table plus a generation, so a handle
-/// that outlives its watcher is detected (Errc::stale_handle), never reused.
-template <class Tag> struct Handle {
-  std::uint32_t slot = 0;
-  std::uint32_t gen = 0; ///< 0 never names a live object
-  explicit operator bool() const noexcept { return gen != 0; }
-  friend bool operator==(Handle, Handle) = default;
-};
 using WatchId = Handle<struct WatchTag>;
 using TimerId = Handle<struct TimerTag>;
 using SignalId = Handle<struct SignalTag>;
@@ -80,6 +76,10 @@ struct LoopOptions {
   unsigned workers = 0;           ///< offload threads; 0 = min(4, #cpus)
   unsigned offload_queue = 1024;  ///< queued offload jobs before back-pressure
   unsigned events_per_wait = 256; ///< epoll events taken per wakeup
+  /// File operations' back end; EVGUARD_FILE_BACKEND=pool in the
+  /// environment forces the pool whatever this says.
+  FileBackend file_backend = FileBackend::automatic;
+  unsigned ring_entries = 256; ///< io_uring submission queue size
 };
 
 enum class RunMode {
@@ -168,6 +168,133 @@ public:
                         label);
   }
 
+  // File operations (evguard/file.h). Each starts at once and calls
+  // `handler(FileEvent &)` exactly once on the loop thread: with the result,
+  // with the errno of a failure, or with ECANCELED after cancel(). Buffers
+  // are moved in and come back in the event. Errors returned here mean the
+  // operation did not start and the handler will not run.
+  /// openat(AT_FDCWD, path, flags | O_CLOEXEC, mode); event.result is the fd.
+  template <class F>
+  Result<OpId> open_file(std::string_view path, int flags, unsigned mode,
+                         EVGUARD_REGISTERS_HANDLER F &&handler,
+                         const char *label = nullptr) {
+    FileRequest r{FileOpKind::open};
+    r.path = path, r.flags = flags, r.mode = mode;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> close_file(int fd, EVGUARD_REGISTERS_HANDLER F &&handler,
+                          const char *label = nullptr) {
+    return fd_op(FileOpKind::close, fd, std::forward<F>(handler), label);
+  }
+  /// pread into `buffer` (its whole size) at `offset` (-1: current position).
+  template <class F>
+  Result<OpId> read_file(int fd, Buffer buffer, std::int64_t offset,
+                         EVGUARD_REGISTERS_HANDLER F &&handler,
+                         const char *label = nullptr) {
+    return rw_op(FileOpKind::read, fd, std::move(buffer), offset, false,
+                 std::forward<F>(handler), label);
+  }
+  template <class F>
+  Result<OpId> write_file(int fd, Buffer buffer, std::int64_t offset,
+                          EVGUARD_REGISTERS_HANDLER F &&handler,
+                          const char *label = nullptr) {
+    return rw_op(FileOpKind::write, fd, std::move(buffer), offset, false,
+                 std::forward<F>(handler), label);
+  }
+  template <class F>
+  Result<OpId> readv_file(int fd, std::vector<Buffer> buffers,
+                          std::int64_t offset,
+                          EVGUARD_REGISTERS_HANDLER F &&handler,
+                          const char *label = nullptr) {
+    FileRequest r{FileOpKind::readv, fd};
+    r.buffers = std::move(buffers), r.offset = offset;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> writev_file(int fd, std::vector<Buffer> buffers,
+                           std::int64_t offset,
+                           EVGUARD_REGISTERS_HANDLER F &&handler,
+                           const char *label = nullptr) {
+    FileRequest r{FileOpKind::writev, fd};
+    r.buffers = std::move(buffers), r.offset = offset;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> fsync_file(int fd, EVGUARD_REGISTERS_HANDLER F &&handler,
+                          const char *label = nullptr) {
+    return fd_op(FileOpKind::fsync, fd, std::forward<F>(handler), label);
+  }
+  template <class F>
+  Result<OpId> fdatasync_file(int fd, EVGUARD_REGISTERS_HANDLER F &&handler,
+                              const char *label = nullptr) {
+    return fd_op(FileOpKind::fdatasync, fd, std::forward<F>(handler), label);
+  }
+  /// statx of an open descriptor; event.stat points at the result.
+  template <class F>
+  Result<OpId> fstat_file(int fd, EVGUARD_REGISTERS_HANDLER F &&handler,
+                          const char *label = nullptr) {
+    return fd_op(FileOpKind::fstat, fd, std::forward<F>(handler), label);
+  }
+  /// statx of a path (following symlinks); event.stat points at the result.
+  template <class F>
+  Result<OpId> stat_file(std::string_view path,
+                         EVGUARD_REGISTERS_HANDLER F &&handler,
+                         const char *label = nullptr) {
+    FileRequest r{FileOpKind::stat};
+    r.path = path;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> rename_file(std::string_view from, std::string_view to,
+                           EVGUARD_REGISTERS_HANDLER F &&handler,
+                           const char *label = nullptr) {
+    FileRequest r{FileOpKind::rename};
+    r.path = from, r.path2 = to;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> unlink_file(std::string_view path,
+                           EVGUARD_REGISTERS_HANDLER F &&handler,
+                           const char *label = nullptr) {
+    FileRequest r{FileOpKind::unlink};
+    r.path = path;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> make_directory(std::string_view path, unsigned mode,
+                              EVGUARD_REGISTERS_HANDLER F &&handler,
+                              const char *label = nullptr) {
+    FileRequest r{FileOpKind::mkdir};
+    r.path = path, r.mode = mode;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
+  /// Completion-style read of any descriptor (socket, pipe, file) at its
+  /// current position: completes when some bytes (or end of file) arrived.
+  /// On the pool back end a socket or pipe is waited for with an internal
+  /// watcher, so it must not be watch()ed at the same time (EEXIST).
+  template <class F>
+  Result<OpId> read(int fd, Buffer buffer, EVGUARD_REGISTERS_HANDLER F &&handler,
+                    const char *label = nullptr) {
+    return rw_op(FileOpKind::read, fd, std::move(buffer), -1, true,
+                 std::forward<F>(handler), label);
+  }
+  /// Completion-style write to any descriptor; may be short, like write(2).
+  template <class F>
+  Result<OpId> write(int fd, Buffer buffer,
+                     EVGUARD_REGISTERS_HANDLER F &&handler,
+                     const char *label = nullptr) {
+    return rw_op(FileOpKind::write, fd, std::move(buffer), -1, true,
+                 std::forward<F>(handler), label);
+  }
+  /// Asks a pending file operation to stop. Its handler still runs once:
+  /// with ECANCELED if it was stopped in time, else with its own result.
+  std::error_code cancel(OpId id);
+  /// The back end chosen at creation: FileBackend::io_uring or ::pool.
+  FileBackend file_backend() const noexcept;
+  /// File operations whose handler has not run yet.
+  std::size_t file_ops_in_flight() const noexcept;
+
   /// Runs the loop on the calling thread. Called from inside a handler of
   /// this loop it returns Errc::reentrant_run; from a handler of another loop
   /// it would stall that loop, hence the annotation.
@@ -199,6 +326,22 @@ private:
                                         const char *label);
   std::error_code post_task(Task &&fn, const char *label);
   std::error_code offload_task(Task &&work, Task &&done, const char *label);
+  Result<OpId> file_op(FileRequest &&request, FileHandler &&handler,
+                       const char *label);
+  template <class F>
+  Result<OpId> fd_op(FileOpKind kind, int fd, F &&handler, const char *label) {
+    return file_op(FileRequest{kind, fd},
+                   FileHandler(std::forward<F>(handler)), label);
+  }
+  template <class F>
+  Result<OpId> rw_op(FileOpKind kind, int fd, Buffer &&buffer,
+                     std::int64_t offset, bool any_descriptor, F &&handler,
+                     const char *label) {
+    FileRequest r{kind, fd};
+    r.buffer = std::move(buffer), r.offset = offset;
+    r.any_descriptor = any_descriptor;
+    return file_op(std::move(r), FileHandler(std::forward<F>(handler)), label);
+  }
 
   explicit Loop(std::unique_ptr<detail::LoopImpl> impl) noexcept;
   std::unique_ptr<detail::LoopImpl> impl_;
