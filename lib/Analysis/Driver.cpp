@@ -171,6 +171,12 @@ DriverResult summarizeCompilationDatabase(
           llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(
               llvm::vfs::createPhysicalFileSystem().release()));
       Tool.appendArgumentsAdjuster(resourceDirAdjuster());
+      if (!Opts.ExtraArgsBefore.empty())
+        Tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+            Opts.ExtraArgsBefore, clang::tooling::ArgumentInsertPosition::BEGIN));
+      if (!Opts.ExtraArgs.empty())
+        Tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+            Opts.ExtraArgs, clang::tooling::ArgumentInsertPosition::END));
       Tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
           "-Wno-everything", clang::tooling::ArgumentInsertPosition::END));
       ErrorCollector Errors;

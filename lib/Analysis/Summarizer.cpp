@@ -1488,6 +1488,7 @@ std::shared_ptr<const TUSummary> Summarizer::run() {
     summarizeFunction(FD);
   }
   keepUsefulDescriptorPasses();
+  collectSymbols(Ctx, *Out);
   return Out;
 }
 

@@ -17,6 +17,10 @@
 #include <string>
 #include <vector>
 
+namespace clang {
+class ASTContext;
+}
+
 namespace evguard {
 
 /// A location in a summary: an index into TUSummary::Files.
@@ -150,7 +154,17 @@ struct TUSummary {
   std::vector<ValueRef> NonblockingDescriptors;
   /// Fields annotated EVGUARD_REGISTERS_HANDLER: "Record::field".
   std::vector<std::string> HandlerFields;
+  /// The linker's view (Symbols.cpp), for building one program at a time:
+  /// USRs of the external symbols this TU defines (strong definitions, and
+  /// "vtable:USR" for classes whose key function it defines), of those it
+  /// uses without defining them, and whether it defines `main`.
+  std::vector<std::string> Defines;
+  std::vector<std::string> Needs;
+  bool DefinesMain = false;
 };
+
+/// Fills TUSummary::Defines, Needs and DefinesMain from the TU's AST.
+void collectSymbols(clang::ASTContext &Ctx, TUSummary &Out);
 
 } // namespace evguard
 

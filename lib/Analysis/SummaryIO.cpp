@@ -20,7 +20,7 @@ using nlohmann::json;
 
 namespace evguard {
 
-static constexpr int SummaryFormat = 5;
+static constexpr int SummaryFormat = 6;
 static constexpr llvm::StringLiteral SummarySuffix = ".evgsum.json";
 
 static json toJson(const Loc &L) { return json::array({L.File, L.Line, L.Col}); }
@@ -224,6 +224,9 @@ json summaryToJson(const TUSummary &S) {
   J["file_descriptors"] = refs(S.FileDescriptors);
   J["blocking_descriptors"] = refs(S.BlockingDescriptors);
   J["nonblocking_descriptors"] = refs(S.NonblockingDescriptors);
+  J["defines"] = S.Defines;
+  J["needs"] = S.Needs;
+  J["defines_main"] = S.DefinesMain;
   return J;
 }
 
@@ -240,6 +243,9 @@ std::shared_ptr<const TUSummary> summaryFromJson(const json &J) {
   S->FileDescriptors = refsFrom(J.at("file_descriptors"));
   S->BlockingDescriptors = refsFrom(J.at("blocking_descriptors"));
   S->NonblockingDescriptors = refsFrom(J.at("nonblocking_descriptors"));
+  S->Defines = J.at("defines").get<std::vector<std::string>>();
+  S->Needs = J.at("needs").get<std::vector<std::string>>();
+  S->DefinesMain = J.at("defines_main").get<bool>();
   for (const json &St : J.at("stores"))
     S->Stores.push_back({refFrom(St.at(0)), refsFrom(St.at(1)), locFrom(St.at(2))});
   return S;

@@ -167,11 +167,38 @@ static bool isHidden(const ReportedFinding &RF, const ReportOptions &Opts) {
   return RF.F->Suppressed || RF.Baseline == BaselineState::Unchanged;
 }
 
+/// "program 'server' (main server.c; 3 TUs, 2 handlers):" above each
+/// program's findings, when the database holds more than one.
+static void programHeading(llvm::raw_ostream &OS, const ProgramSummary &P,
+                           const ReportOptions &Opts) {
+  OS << "program '" << P.Name << "' (";
+  if (!P.MainFile.empty())
+    OS << "main in " << displayPath(P.MainFile, Opts.DisplayDir) << "; ";
+  OS << P.TranslationUnits << (P.TranslationUnits == 1 ? " TU, " : " TUs, ")
+     << P.Handlers << (P.Handlers == 1 ? " handler" : " handlers") << "):\n";
+}
+
 void evguard::writeText(llvm::raw_ostream &OS, const Report &R,
                         const ReportOptions &Opts) {
+  const std::vector<ProgramSummary> &Programs = R.Result->Programs;
+  bool Sections = Programs.size() > 1;
+  size_t NextProgram = 0;
+  // Findings come grouped in Programs' order: print each heading up to the
+  // finding's program (all of them for nullopt).
+  auto HeadingsUpTo = [&](std::optional<llvm::StringRef> Program) {
+    while (Sections && NextProgram < Programs.size()) {
+      const ProgramSummary &P = Programs[NextProgram++];
+      programHeading(OS, P, Opts);
+      if (Program && P.Name == *Program)
+        return;
+    }
+  };
   for (const ReportedFinding &RF : R.Findings) {
     if (isHidden(RF, Opts))
       continue;
+    if (Sections && (NextProgram == 0 ||
+                     Programs[NextProgram - 1].Name != RF.F->Program))
+      HeadingsUpTo(llvm::StringRef(RF.F->Program));
     std::vector<Diagnostic> Diags = diagnosticsFor(*RF.F, Opts);
     printDiagnostic(OS, Diags.front(), Opts);
     OS << " [" << ruleId(RF.F->TheRule) << "]";
@@ -185,6 +212,9 @@ void evguard::writeText(llvm::raw_ostream &OS, const Report &R,
       OS << "\n";
     }
   }
+  // Programs without findings still get their heading: nothing was found
+  // in them, which is news too.
+  HeadingsUpTo(std::nullopt);
   for (const Notification &N : R.Result->Notifications) {
     if (!N.Loc.File.empty())
       OS << pointText(N.Loc, Opts) << ": ";
@@ -229,8 +259,13 @@ std::string evguard::summaryLine(const Report &R) {
     }
     Line += ")";
   }
-  Line += " in " + plural(Handlers.size(), "handler", "handlers");
+  // Every handler found counts, not only those with findings: "0 of 0
+  // handlers" says the registrations were not recognized at all.
+  Line += " from " + std::to_string(Handlers.size()) + " of " +
+          plural(R.Result->Handlers, "handler", "handlers");
   Line += "; " + plural(R.Result->TranslationUnits, "TU", "TUs") + " analyzed";
+  if (R.Result->Programs.size() > 1)
+    Line += " in " + plural(R.Result->Programs.size(), "program", "programs");
   if (R.Result->FailedTranslationUnits)
     Line += "; " + plural(R.Result->FailedTranslationUnits, "TU", "TUs") +
             " failed to parse";

@@ -79,6 +79,7 @@ Json JsonBuilder::finding(const ReportedFinding &RF) const {
           {"reason", F.Reason},
           {"message", F.Message.empty() ? defaultMessage(F) : F.Message},
           {"function", F.EnclosingFunction},
+          {"program", nullIfEmpty(F.Program)},
           {"roots", F.Roots},
           {"chains", std::move(Chains)},
           {"suppression", std::move(Suppressed)},
@@ -129,12 +130,23 @@ Json JsonBuilder::build() const {
                 {"unchanged", Unchanged},
                 {"absent", R.BaselineAbsent}};
   }
+  Json Programs = Json::array();
+  for (const ProgramSummary &P : R.Result->Programs) {
+    Json Prog = {{"name", nullIfEmpty(P.Name)},
+                 {"main_file", nullptr},
+                 {"translation_units", P.TranslationUnits},
+                 {"handlers", P.Handlers}};
+    if (!P.MainFile.empty())
+      Prog["main_file"] = displayPath(P.MainFile, Opts.SourceRoot);
+    Programs.push_back(std::move(Prog));
+  }
   return {{"version", 1},
           {"tool", {{"name", "evguard"}, {"version", toolVersion().str()}}},
           {"source_root", nullIfEmpty(Opts.SourceRoot)},
           {"baseline", std::move(Baseline)},
           {"findings", std::move(Findings)},
           {"notifications", std::move(Notes)},
+          {"programs", std::move(Programs)},
           {"stats", stats()}};
 }
 

@@ -89,11 +89,19 @@ evguard::computeFingerprints(llvm::ArrayRef<Finding> Findings,
                              llvm::StringRef SourceRoot) {
   LineReader Lines;
   std::vector<std::string> Keys, LineKeys;
+  // The same call in a library linked into two programs is two findings;
+  // the program tells them apart only when there are several, so that a
+  // single-program build keeps the identities it always had.
+  bool SeveralPrograms = llvm::any_of(Findings, [&](const Finding &F) {
+    return F.Program != Findings.front().Program;
+  });
   for (const Finding &F : Findings) {
     std::string Text = withoutSpace(Lines.line(F.Loc.File, F.Loc.Line));
     std::string Head = (ruleId(F.TheRule) + llvm::Twine('\0') + F.Callee +
                         llvm::Twine('\0'))
                            .str();
+    if (SeveralPrograms)
+      Head += F.Program + '\0';
     LineKeys.push_back(Head + Text);
     Keys.push_back(Head + F.EnclosingFunction + '\0' +
                    displayPath(F.Loc.File, SourceRoot) + '\0' + Text);

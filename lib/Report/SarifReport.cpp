@@ -211,6 +211,8 @@ Json SarifBuilder::result(const ReportedFinding &RF) const {
   Props["handlers"] = F.Roots;
   Props["reason"] = F.Reason;
   Props["function"] = F.EnclosingFunction;
+  if (!F.Program.empty())
+    Props["program"] = F.Program;
   Res["properties"] = std::move(Props);
   Json Sups = suppressions(RF);
   if (!Sups.empty())
@@ -249,6 +251,14 @@ Json SarifBuilder::runProperties() const {
                 {"failedTranslationUnits", A.FailedTranslationUnits},
                 {"functions", A.Functions},
                 {"handlers", A.Handlers}};
+  Json Programs = Json::array();
+  for (const ProgramSummary &P : A.Programs)
+    if (!P.Name.empty())
+      Programs.push_back({{"name", P.Name},
+                          {"translationUnits", P.TranslationUnits},
+                          {"handlers", P.Handlers}});
+  if (!Programs.empty())
+    Props["programs"] = std::move(Programs);
   if (!R.BaselineFile.empty()) {
     unsigned Unchanged = llvm::count_if(R.Findings, [](const ReportedFinding &RF) {
       return RF.Baseline == BaselineState::Unchanged;

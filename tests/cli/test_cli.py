@@ -194,7 +194,7 @@ class CliTest(unittest.TestCase):
         q = self.project({"server.c": CLEAN})
         r = q.run()
         self.assertExit(r, 0)
-        self.assertIn("0 findings in 0 handlers; 1 TU analyzed", r.stdout)
+        self.assertIn("0 findings from 0 of 1 handler; 1 TU analyzed", r.stdout)
 
     def test_exit_zero(self):
         p = self.project({"server.c": SERVER})
@@ -215,8 +215,8 @@ class CliTest(unittest.TestCase):
                          r"uv_timer_start$")
         self.assertRegex(r.stdout, r"(?m)^server\.c:%d:3: note: 'on_timer' "
                          r"calls 'sleep'$" % line)
-        self.assertRegex(r.stdout, r"(?m)^1 finding \(1 blocking-call\) in 1 "
-                         r"handler; 1 TU analyzed$")
+        self.assertRegex(r.stdout, r"(?m)^1 finding \(1 blocking-call\) from 1 "
+                         r"of 1 handler; 1 TU analyzed$")
         # From elsewhere, paths are absolute.
         r = p.run(cwd=p.build)
         self.assertIn(p.path("server.c") + ":%d:3: warning:" % line, r.stdout)
@@ -313,7 +313,7 @@ class CliTest(unittest.TestCase):
         r = p.run("--baseline", baseline)
         self.assertExit(r, 0)
         self.assertNotIn("warning:", r.stdout)
-        self.assertIn("0 findings in 0 handlers; 1 TU analyzed; "
+        self.assertIn("0 findings from 0 of 1 handler; 1 TU analyzed; "
                       "1 in baseline, 0 fixed since", r.stdout)
         # Lines moved and a new blocking call: only the new one counts.
         p.write("server.c", "// moved\n" + SERVER.replace(
@@ -541,6 +541,154 @@ class CliTest(unittest.TestCase):
         doc = json.loads(p.run("--format=json", "--chain-limit", "1").stdout)
         self.assertEqual(len(doc["findings"][0]["roots"]), 3)
         self.assertEqual(len(doc["findings"][0]["chains"]), 1)
+
+    # -- one program at a time -------------------------------------------
+
+    def two_programs(self):
+        lib = textwrap.dedent("""\
+            #include <unistd.h>
+            void flush_stats(void) {
+              usleep(10);
+            }
+            """)
+        main_of = lambda name: textwrap.dedent("""\
+            #include <uv.h>
+            void flush_stats(void);
+            static void on_%s(uv_timer_t *t) { (void)t; flush_stats(); }
+            int main(void) {
+              uv_timer_t timer;
+              uv_timer_init(uv_default_loop(), &timer);
+              uv_timer_start(&timer, on_%s, 10, 0);
+              return uv_run(uv_default_loop(), UV_RUN_DEFAULT);
+            }
+            """) % (name, name)
+        return self.project({"lib.c": lib, "server.c": main_of("server"),
+                             "bench.c": main_of("bench")})
+
+    def test_programs_sections_and_program_flag(self):
+        p = self.two_programs()
+        r = p.run()
+        self.assertExit(r, 1)
+        self.assertIn("program 'bench' (main in bench.c; 2 TUs, 1 handler):",
+                      r.stdout)
+        self.assertIn("program 'server' (main in server.c; 2 TUs, 1 handler):",
+                      r.stdout)
+        self.assertLess(r.stdout.index("program 'bench'"),
+                        r.stdout.index("program 'server'"))
+        self.assertIn("2 findings (2 blocking-call) from 2 of 2 handlers; "
+                      "3 TUs analyzed in 2 programs", r.stdout)
+        doc = json.loads(p.run("--format=json").stdout)
+        self.assertEqual([(f["program"], f["roots"]) for f in doc["findings"]],
+                         [("bench", ["on_bench"]), ("server", ["on_server"])])
+        self.assertEqual([(x["name"], x["main_file"], x["translation_units"])
+                          for x in doc["programs"]],
+                         [("bench", "bench.c", 2), ("server", "server.c", 2)])
+        self.assertNotEqual(doc["findings"][0]["fingerprint"],
+                            doc["findings"][1]["fingerprint"])
+        sarif, _ = self.sarif(p)
+        self.assertEqual([res["properties"]["program"]
+                          for res in sarif["runs"][0]["results"]],
+                         ["bench", "server"])
+        for pick in ("server", p.path("server.c")):
+            doc = json.loads(p.run("--format=json", "--program", pick).stdout)
+            self.assertEqual([f["program"] for f in doc["findings"]], ["server"])
+        r = p.run("--program", "nope")
+        self.assertExit(r, 2)
+        self.assertIn("--program 'nope' matches no program; the programs are "
+                      "bench, server", r.stderr)
+
+    def test_library_without_main_is_one_program(self):
+        lib = SERVER.replace("int main(void)", "int start(void)")
+        p = self.project({"lib.c": lib, "util.c": "int util(void) { return 1; }\n"})
+        r = p.run()
+        self.assertExit(r, 1)
+        self.assertNotIn("program '", r.stdout)
+        doc = json.loads(p.run("--format=json").stdout)
+        self.assertEqual(doc["findings"][0]["program"], None)
+        self.assertEqual(doc["programs"][0]["translation_units"], 2)
+        r = p.run("--program", "lib")
+        self.assertExit(r, 2)
+        self.assertIn("no translation unit defines main", r.stderr)
+
+    def test_cmake_file_api_decides_what_is_linked(self):
+        cmake = shutil.which("cmake")
+        if not cmake:
+            self.fail("cmake is needed (scripts/setup.sh installs it)")
+        uv = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "runtime", "include")
+        p = self.project({
+            # Two definitions of helper(): the nearest to srv/ is the other
+            # program's; CMake says the server links common/'s.
+            "srv/main_server.c": SERVER.replace("sleep(1);", "helper();")
+                .replace("#include <unistd.h>", "void helper(void);"),
+            "srv/helper_tool.c": "void helper(void) {}\n",
+            "tool/main.c": "void helper(void);\nint main(void) { helper(); return 0; }\n",
+            "common/helper.c": "#include <unistd.h>\nvoid helper(void) { sleep(1); }\n",
+        })
+        with open(p.path("CMakeLists.txt"), "w") as f:
+            f.write(textwrap.dedent("""\
+                cmake_minimum_required(VERSION 3.16)
+                project(t C)
+                add_library(common STATIC common/helper.c)
+                add_executable(server srv/main_server.c)
+                target_link_libraries(server common)
+                add_executable(tool tool/main.c srv/helper_tool.c)
+                """))
+        shutil.rmtree(p.build)
+        def configure():
+            c = subprocess.run([cmake, "-S", p.root, "-B", p.build, "-G", "Ninja",
+                                "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                                "-DCMAKE_C_FLAGS=-I" + uv],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True)
+            self.assertEqual(c.returncode, 0, c.stdout)
+        configure()
+        # Without link information the nearest definition is taken.
+        doc = json.loads(p.run("--format=json").stdout)
+        self.assertEqual([f["program"] for f in doc["findings"]], [])
+        os.makedirs(os.path.join(p.build, ".cmake", "api", "v1", "query"))
+        open(os.path.join(p.build, ".cmake", "api", "v1", "query",
+                          "codemodel-v2"), "w").close()
+        configure()
+        doc = json.loads(p.run("--format=json").stdout)
+        self.assertEqual([(f["program"], f["file"], f["line"])
+                          for f in doc["findings"]],
+                         [("server", "common/helper.c", 2)])
+        self.assertEqual([x["name"] for x in doc["programs"]], ["server", "tool"])
+        # An unreadable reply is an error, not a silent guess.
+        reply = os.path.join(p.build, ".cmake", "api", "v1", "reply")
+        model = [f for f in os.listdir(reply) if f.startswith("codemodel-v2")][0]
+        with open(os.path.join(reply, model), "w") as f:
+            f.write("{")
+        r = p.run()
+        self.assertExit(r, 2)
+        self.assertIn(model + ": error: unreadable CMake file API reply", r.stderr)
+
+    # -- like every Clang tool -------------------------------------------
+
+    def test_extra_arg_and_extra_arg_before(self):
+        src = "#ifndef NEEDED\n#error build with -DNEEDED\n#endif\n" + SERVER
+        p = self.project({"server.c": src})
+        self.assertExit(p.run(), 2)
+        self.assertExit(p.run("--extra-arg=-DNEEDED"), 1)
+        self.assertExit(p.run("--extra-arg-before=-DNEEDED"), 1)
+        # Before the command's own arguments, after them: -U undoes a -D
+        # given earlier, not one given later.
+        self.assertExit(p.run("--extra-arg-before=-UNEEDED",
+                              "--extra-arg=-DNEEDED"), 1)
+        self.assertExit(p.run("--extra-arg-before=-DNEEDED",
+                              "--extra-arg=-UNEEDED"), 2)
+
+    def test_summary_counts_handlers_without_findings(self):
+        both = SERVER.replace("int main(void) {",
+                              "static void on_quiet(uv_timer_t *t) { (void)t; }\n"
+                              "int main(void) {").replace(
+            "  uv_timer_start(&timer, on_timer, 10, 0);\n",
+            "  uv_timer_start(&timer, on_timer, 10, 0);\n"
+            "  uv_timer_start(&timer, on_quiet, 10, 0);\n")
+        r = self.project({"server.c": both}).run()
+        self.assertIn("1 finding (1 blocking-call) from 1 of 2 handlers; "
+                      "1 TU analyzed", r.stdout)
 
 
 def main():

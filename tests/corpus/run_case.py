@@ -6,7 +6,8 @@ A case is a source file (tests/corpus/cases/NAME.c or .cpp) or a directory of
 them (a multi-TU program). In any source of the case:
 
   // EXPECT: evguard-blocking-call [callee=NAME] [category=C] [roots=A,B] [via=X]
-      a finding of that rule at this line (several may be joined with ';');
+          [program=P]
+      a finding of that rule at this line (in program P: docs/analysis.md) (several may be joined with ';');
       quote a value with spaces: roots="main::(lambda at line 12:5)"
   // EXPECT-SUPPRESSED: evguard-blocking-call [justification=TEXT]
       a finding that is reported as suppressed (NOLINT, EVGUARD_ALLOW_BLOCKING)
@@ -101,6 +102,8 @@ def matches(exp, finding):
     if "category" in attrs and finding["category"] != attrs["category"]:
         return False
     if "roots" in attrs and sorted(finding["roots"]) != sorted(attrs["roots"].split(",")):
+        return False
+    if "program" in attrs and finding.get("program") != attrs["program"]:
         return False
     if "justification" in attrs:
         just = (finding.get("suppression") or {}).get("justification", "")

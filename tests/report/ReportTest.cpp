@@ -119,7 +119,7 @@ TEST_F(ReportTest, TextIsClangStyleWithRelativePaths) {
       << Out;
   EXPECT_NE(Out.find("src/server.c:6:5: note: 'save' calls 'fsync'\n"),
             std::string::npos);
-  EXPECT_NE(Out.find("1 finding (1 blocking-call) in 1 handler; 3 TUs "
+  EXPECT_NE(Out.find("1 finding (1 blocking-call) from 1 of 2 handlers; 3 TUs "
                      "analyzed\n"),
             std::string::npos)
       << Out;
@@ -149,7 +149,7 @@ TEST_F(ReportTest, SuppressedFindingsAreHiddenFromTextUnlessAsked) {
   Report R = makeReport(Result, Opts);
   std::string Out = text(R);
   EXPECT_EQ(Out.find("'sleep'"), std::string::npos) << Out;
-  EXPECT_NE(Out.find("1 finding (1 blocking-call) in 1 handler; 3 TUs "
+  EXPECT_NE(Out.find("1 finding (1 blocking-call) from 1 of 2 handlers; 3 TUs "
                      "analyzed; 1 suppressed"),
             std::string::npos)
       << Out;

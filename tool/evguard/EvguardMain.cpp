@@ -133,6 +133,20 @@ cl::opt<std::string> RelativeTo(
              "to it (for build sandboxes); evguard link resolves relative "
              "paths against its working directory"),
     cl::value_desc("DIR"), cl::cat(EvguardCategory));
+cl::list<std::string> ExtraArgs(
+    "extra-arg",
+    cl::desc("Additional argument to append to every compile command"),
+    cl::value_desc("ARG"), cl::cat(EvguardCategory));
+cl::list<std::string> ExtraArgsBefore(
+    "extra-arg-before",
+    cl::desc("Additional argument to prepend to every compile command"),
+    cl::value_desc("ARG"), cl::cat(EvguardCategory));
+cl::opt<std::string> ProgramName(
+    "program",
+    cl::desc("Analyze only this program: a build target's name, the name of "
+             "its main file without extension, or that file (default: every "
+             "program, one section each)"),
+    cl::value_desc("NAME|FILE"), cl::cat(EvguardCategory));
 cl::opt<bool> ExitZero(
     "exit-zero",
     cl::desc("Exit 0 even when there are findings (2 still means an error)"),
@@ -313,6 +327,16 @@ DriverOptions driverOptions(const AnnotationDatabase &DB) {
                          llvm::Twine(summaryFormat())).str();
     Opts.CacheSalt = cacheSalt(DB);
   }
+  Opts.ExtraArgs.assign(ExtraArgs.begin(), ExtraArgs.end());
+  Opts.ExtraArgsBefore.assign(ExtraArgsBefore.begin(), ExtraArgsBefore.end());
+  // The cache keys on the database's commands: what is added to them must
+  // change the key too.
+  if (!Opts.CacheDir.empty())
+    for (const std::string &A : ExtraArgsBefore)
+      Opts.CacheSalt += "\n--extra-arg-before=" + A;
+  if (!Opts.CacheDir.empty())
+    for (const std::string &A : ExtraArgs)
+      Opts.CacheSalt += "\n--extra-arg=" + A;
   if (!llvm::sys::Process::StandardErrIsDisplayed())
     return Opts;
   Opts.Progress = [](unsigned Done, unsigned Total, llvm::StringRef File) {
@@ -350,6 +374,33 @@ ReportOptions reportOptions(const Config &C, std::string SourceRoot,
     Opts.SarifCategory = *C.SarifCategory;
   Opts.Arguments.assign(Argv, Argv + Argc);
   return Opts;
+}
+
+/// The programs of the build (docs/analysis.md, "One program at a time"),
+/// narrowed to --program's.
+llvm::Expected<std::vector<ProgramUnits>>
+selectPrograms(llvm::ArrayRef<std::shared_ptr<const TUSummary>> Summaries,
+               llvm::ArrayRef<BuildTarget> Targets) {
+  std::vector<ProgramUnits> All = splitPrograms(Summaries, Targets);
+  if (ProgramName.empty())
+    return All;
+  std::string File = absolute(ProgramName);
+  std::vector<ProgramUnits> Picked;
+  std::string Known;
+  for (ProgramUnits &P : All) {
+    if (P.Name.empty())
+      continue;
+    Known += (Known.empty() ? "" : ", ") + P.Name;
+    if (P.Name == ProgramName || (!P.MainFile.empty() && P.MainFile == File))
+      Picked.push_back(std::move(P));
+  }
+  if (!Picked.empty())
+    return Picked;
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "--program '" + ProgramName + "' matches no program; " +
+          (Known.empty() ? std::string("no translation unit defines main")
+                         : "the programs are " + Known));
 }
 
 std::string sourceRoot(const Config &C) {
@@ -566,6 +617,15 @@ int run(int Argc, const char **Argv) {
     Base = std::move(*Loaded);
   }
 
+  // Link information from the build, when it has some (docs/analysis.md).
+  std::vector<BuildTarget> Targets;
+  if (!BuildPath.empty()) {
+    auto Read = readCMakeTargets(BuildPath);
+    if (!Read)
+      return failWith(Read.takeError());
+    Targets = std::move(*Read);
+  }
+
   DriverResult Driven;
   if (RunMode == Mode::Link) {
     Driven.Summaries = std::move(Linked);
@@ -582,7 +642,10 @@ int run(int Argc, const char **Argv) {
                         Driven.Failures.size()
                  << " summaries reused from " << CacheDir << "\n";
   }
-  AnalysisResult Result = analyzeProgram(Driven.Summaries, *DB, *AOpts);
+  auto Programs = selectPrograms(Driven.Summaries, Targets);
+  if (!Programs)
+    return fail(llvm::toString(Programs.takeError()));
+  AnalysisResult Result = analyzePrograms(*Programs, *DB, *AOpts);
   Result.TranslationUnits = Driven.TranslationUnits;
   Result.FailedTranslationUnits = Driven.Failures.size();
   llvm::append_range(Result.Notifications, Driven.Failures);

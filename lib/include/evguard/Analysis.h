@@ -83,9 +83,54 @@ AnalysisResult
 analyzeProgram(llvm::ArrayRef<std::shared_ptr<const TUSummary>> TUs,
                const AnnotationDatabase &DB, const AnalysisOptions &Opts);
 
+/// What the build system says goes into one executable (CMake's file API,
+/// readCMakeTargets): its own sources, always linked, and the sources of the
+/// libraries it links, which contribute the TUs it needs.
+struct BuildTarget {
+  std::string Name;
+  std::vector<std::string> Sources;        ///< absolute paths
+  std::vector<std::string> LibrarySources; ///< absolute paths
+};
+
+/// The executables of the build in BuildDir, from the replies of CMake's
+/// file API (BUILD/.cmake/api/v1/reply, written when
+/// BUILD/.cmake/api/v1/query/codemodel-v2 exists at configure time). None
+/// when there is no reply; an error when a reply is unreadable.
+llvm::Expected<std::vector<BuildTarget>>
+readCMakeTargets(llvm::StringRef BuildDir);
+
+/// One program of the build: the TUs a linker would put into it.
+struct ProgramUnits {
+  /// The executable (build target, or the main file's name without its
+  /// extension); empty when no TU defines `main` (a library, a single TU
+  /// under clang-tidy): then it is every TU, linked together as before.
+  std::string Name;
+  std::string MainFile; ///< the TU that defines main, if any
+  std::vector<std::shared_ptr<const TUSummary>> TUs;
+};
+
+/// Splits the TUs into programs the way a linker builds them: from each TU
+/// that defines `main` (or each build target's own sources), adding the TUs
+/// that define what the program still needs, transitively. TUs that no
+/// program needs form one more program of their own, named "(library)".
+/// Sorted by name; independent of the order of TUs.
+std::vector<ProgramUnits>
+splitPrograms(llvm::ArrayRef<std::shared_ptr<const TUSummary>> TUs,
+              llvm::ArrayRef<BuildTarget> Targets = {});
+
+/// analyzeProgram for each program; findings name their program (when
+/// there is more than one, or it has a name) and come grouped by program.
+AnalysisResult analyzePrograms(llvm::ArrayRef<ProgramUnits> Programs,
+                               const AnnotationDatabase &DB,
+                               const AnalysisOptions &Opts);
+
 struct DriverOptions {
   unsigned Jobs = 0;            ///< 0: all cores
   std::string EmitSummariesDir; ///< also write each TU's summary there
+  /// Compiler arguments added to every command, like every Clang tool's
+  /// --extra-arg-before (after the compiler) and --extra-arg (at the end).
+  std::vector<std::string> ExtraArgsBefore;
+  std::vector<std::string> ExtraArgs;
   /// Called after each TU with (done, total, file); from worker threads,
   /// serialized.
   std::function<void(unsigned, unsigned, llvm::StringRef)> Progress;

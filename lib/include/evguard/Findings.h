@@ -76,6 +76,9 @@ struct Finding {
   /// first.
   std::vector<Chain> Chains;
   std::optional<Suppression> Suppressed;
+  /// The program (executable) whose call graph holds the chains; empty when
+  /// the compile database has no `main` (docs/analysis.md).
+  std::string Program;
 };
 
 /// A problem with the input that is not a finding (a TU that did not parse).
@@ -86,8 +89,19 @@ struct Notification {
   SourcePoint Loc; ///< may be invalid (then File may still name the TU)
 };
 
+/// One program analyzed (see splitPrograms).
+struct ProgramSummary {
+  std::string Name;
+  std::string MainFile;
+  unsigned TranslationUnits = 0;
+  unsigned Handlers = 0;
+};
+
 struct AnalysisResult {
-  std::vector<Finding> Findings; ///< sorted by location, then rule, callee
+  /// Grouped by program (in Programs' order), then sorted by location,
+  /// rule, callee.
+  std::vector<Finding> Findings;
+  std::vector<ProgramSummary> Programs;
   std::vector<Notification> Notifications;
   unsigned TranslationUnits = 0;
   unsigned FailedTranslationUnits = 0;

@@ -1,0 +1,8 @@
+#include "job.hpp"
+
+int main() {
+  Job *j = new ToolJob();
+  j->run();
+  delete j;
+  return 0;
+}
