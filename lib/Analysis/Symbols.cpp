@@ -52,22 +52,21 @@ private:
     return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
   }
 
+  /// Declarations in system headers are visited too: a project's own
+  /// header may be included through -isystem (Bazel's `includes`, CMake's
+  /// SYSTEM directories), and a symbol only declared there is still needed.
+  /// Only classes of system headers are skipped, for speed.
   void visitContext(const DeclContext *DC) {
     for (const Decl *D : DC->decls()) {
       if (isa<NamespaceDecl, LinkageSpecDecl, ExportDecl>(D)) {
-        // Namespaces are reopened by user code; only their own location
-        // says whether this part is a system header's.
-        if (!inSystemHeader(D))
-          visitContext(cast<DeclContext>(D));
+        visitContext(cast<DeclContext>(D));
         continue;
       }
-      if (inSystemHeader(D))
-        continue;
       if (const auto *FD = dyn_cast<FunctionDecl>(D))
         visitFunction(FD);
       else if (const auto *VD = dyn_cast<VarDecl>(D))
         visitVariable(VD);
-      else if (const auto *RD = dyn_cast<CXXRecordDecl>(D))
+      else if (const auto *RD = dyn_cast<CXXRecordDecl>(D); RD && !inSystemHeader(RD))
         visitRecord(RD);
     }
   }

@@ -4,7 +4,7 @@
 
 static void on_bench_tick(uv_timer_t *t) {
   (void)t;
-  stats_flush();
+  stats_count();
 }
 
 int main(void) {

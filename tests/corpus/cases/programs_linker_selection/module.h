@@ -6,4 +6,5 @@ struct module {
 };
 void modules_run(struct module *m, const char *arg);
 void stats_flush(void);
+void stats_count(void);
 void set_module(struct module *m);
