@@ -164,6 +164,18 @@ DriverResult summarizeCompilationDatabase(
           return Finish();
         }
       }
+      // ClangTool aborts the whole process when it cannot enter a command's
+      // directory: fail this TU instead.
+      for (const clang::tooling::CompileCommand &Cmd : CDB.getCompileCommands(File))
+        if (!llvm::sys::fs::is_directory(Cmd.Directory)) {
+          Notification N;
+          N.Message = "cannot analyze " + llvm::sys::path::filename(File).str() +
+                      ": its compile command's directory '" + Cmd.Directory +
+                      "' does not exist; regenerate compile_commands.json";
+          N.Loc = SourcePoint{File, 0, 0};
+          Failures[I] = std::move(N);
+          return Finish();
+        }
       // Each tool gets a file system with a working directory of its own:
       // the real one would chdir the whole process under the other workers.
       clang::tooling::ClangTool Tool(

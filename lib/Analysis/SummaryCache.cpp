@@ -2,6 +2,7 @@
 
 #include "SummaryCache.h"
 #include "SummaryJson.h"
+#include "evguard/JsonRead.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/BLAKE3.h"
@@ -72,8 +73,12 @@ std::shared_ptr<const TUSummary> SummaryCache::lookup(llvm::StringRef Key,
   auto Buffer = llvm::MemoryBuffer::getFile(Path);
   if (!Buffer)
     return nullptr; // never stored: an ordinary miss
+  json J;
+  if (std::optional<JsonSyntaxError> E = readJson((*Buffer)->getBuffer(), J)) {
+    Why = "damaged cache entry '" + Path + "' (" + E->Message + "); summarizing again";
+    return nullptr;
+  }
   try {
-    json J = json::parse((*Buffer)->getBuffer().begin(), (*Buffer)->getBuffer().end());
     if (J.value("evguard_cache", 0) != CacheFormat ||
         J.value("version", std::string()) != Version) {
       Why = "written by another evguard (" + J.value("version", std::string("?")) +

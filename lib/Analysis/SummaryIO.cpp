@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "SummaryJson.h"
+#include "evguard/JsonLocator.h"
+#include "evguard/JsonRead.h"
 #include "evguard/Analysis.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -295,8 +297,17 @@ llvm::Expected<std::shared_ptr<const TUSummary>> readSummaryFile(llvm::StringRef
   if (!Buffer)
     return llvm::createStringError(Buffer.getError(), "%s: error: cannot read summary: %s",
                                    Path.str().c_str(), Buffer.getError().message().c_str());
+  llvm::StringRef Text = (*Buffer)->getBuffer();
+  json J;
+  if (std::optional<JsonSyntaxError> E = readJson(Text, J)) {
+    TextPosition Pos = positionOfOffset(Text, E->Offset);
+    return llvm::createStringError(std::errc::invalid_argument,
+                                   "%s:%u:%u: error: malformed evguard summary (%s); "
+                                   "regenerate it with 'evguard -p BUILD --emit-summaries DIR'",
+                                   Path.str().c_str(), Pos.Line, Pos.Column,
+                                   E->Message.c_str());
+  }
   try {
-    json J = json::parse((*Buffer)->getBuffer().begin(), (*Buffer)->getBuffer().end());
     if (J.value("evguard_summary", 0) != SummaryFormat)
       return llvm::createStringError(
           std::errc::invalid_argument,

@@ -2,6 +2,7 @@
 
 #include "Parse.h"
 #include "evguard/JsonLocator.h"
+#include "evguard/JsonRead.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -709,19 +710,12 @@ static std::string parseErrorText(const std::string &What) {
 llvm::Expected<ParsedFile> evguard::parseDatabaseText(llvm::StringRef Text,
                                                       llvm::StringRef File) {
   Json Root;
-  try {
-    Root = Json::parse(Text.begin(), Text.end());
-  } catch (const Json::parse_error &E) {
-    // E.byte counts from 1 and names the byte where parsing stopped.
-    TextPosition P = positionOfOffset(Text, E.byte ? E.byte - 1 : 0);
+  if (std::optional<JsonSyntaxError> E = readJson(Text, Root)) {
+    TextPosition P = positionOfOffset(Text, E->Offset);
     return databaseError(Origin{File.str(), P.Line, P.Column},
-                         "malformed JSON: " + parseErrorText(E.what()),
+                         "malformed JSON: " + E->Message,
                          "fix the JSON syntax (a trailing comma, a missing "
                          "comma or an unquoted name are the usual causes)");
-  } catch (const Json::exception &E) {
-    return databaseError(Origin{File.str(), 1, 1},
-                         llvm::Twine("cannot read the JSON: ") + E.what(),
-                         "check that the file is UTF-8 JSON");
   }
   try {
     return FileParser(Text, File).parse(Root);

@@ -1,6 +1,8 @@
 //===- Baseline.cpp - Reading an earlier SARIF report ---------------------===//
 
 #include "evguard/Baseline.h"
+#include "evguard/JsonLocator.h"
+#include "evguard/JsonRead.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <nlohmann/json.hpp>
 
@@ -15,12 +17,13 @@ static llvm::Error baselineError(llvm::StringRef Path, const llvm::Twine &What) 
 llvm::Expected<Baseline> Baseline::parse(llvm::StringRef Text,
                                          llvm::StringRef Path) {
   Json Doc;
-  try {
-    Doc = Json::parse(Text.begin(), Text.end());
-  } catch (const Json::parse_error &E) {
-    return baselineError(Path, llvm::Twine("not a JSON file (") + E.what() +
-                                   "); give a SARIF report written by "
-                                   "evguard --format=sarif");
+  if (std::optional<JsonSyntaxError> E = readJson(Text, Doc)) {
+    TextPosition Pos = positionOfOffset(Text, E->Offset);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        Path + ":" + llvm::Twine(Pos.Line) + ":" + llvm::Twine(Pos.Column) +
+            ": error: not a JSON file (" + E->Message +
+            "); give a SARIF report written by evguard --format=sarif");
   }
   const Json *Runs = Doc.is_object() && Doc.contains("runs") ? &Doc["runs"]
                                                               : nullptr;

@@ -2,6 +2,7 @@
 
 #include "evguard/Config.h"
 #include "evguard/JsonLocator.h"
+#include "evguard/JsonRead.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/GlobPattern.h"
@@ -310,18 +311,12 @@ llvm::Expected<Config> ConfigParser::parse(const Json &Root) {
 llvm::Expected<Config> evguard::parseConfig(llvm::StringRef Text,
                                             llvm::StringRef Path) {
   Json Root;
-  try {
-    Root = Json::parse(Text.begin(), Text.end());
-  } catch (const Json::parse_error &E) {
-    size_t Offset = E.byte == 0 ? 0 : E.byte - 1;
-    TextPosition Pos = positionOfOffset(Text, Offset);
-    // nlohmann's message starts with its own "[json.exception...]" prefix.
-    llvm::StringRef What(E.what());
-    What = What.substr(std::min(What.find("] ") + 2, What.size()));
+  if (std::optional<JsonSyntaxError> E = readJson(Text, Root)) {
+    TextPosition Pos = positionOfOffset(Text, E->Offset);
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         Path + ":" + llvm::Twine(Pos.Line) + ":" + llvm::Twine(Pos.Column) +
-            ": error: malformed JSON: " + What + "; fix the syntax");
+            ": error: malformed JSON: " + E->Message + "; fix the syntax");
   }
   return ConfigParser(Text, Path).parse(Root);
 }

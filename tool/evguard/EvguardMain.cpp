@@ -660,6 +660,11 @@ int run(int Argc, const char **Argv) {
   if (OutputFile.empty()) {
     writeReport(llvm::outs(), OutputFormat, Rep, ROpts);
     llvm::outs().flush();
+    // Exit 1 would read as "findings": a lost report is an error.
+    if (std::error_code EC = llvm::outs().error()) {
+      llvm::outs().clear_error();
+      return fail("cannot write the report to standard output: " + EC.message());
+    }
   } else if (llvm::Error E = writeFileAtomically(
                  OutputFile, [&](llvm::raw_ostream &OS) {
                    writeReport(OS, OutputFormat, Rep, ROpts);
