@@ -8,7 +8,6 @@
 
 namespace evguard {
 
-llvm::StringRef notificationLevelName(Notification::Level L);
 
 /// The JSON/SARIF spelling of a suppression kind: "nolint", "allow-blocking".
 llvm::StringRef suppressionKindName(Suppression::Kind K);

@@ -691,6 +691,17 @@ class CliTest(unittest.TestCase):
                       "1 TU analyzed", r.stdout)
 
 
+def main_with_evguard():
+    """main() of the other test files, which need only --evguard: runs the
+    unittest classes of the script being run."""
+    global EVGUARD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--evguard", required=True)
+    args, rest = ap.parse_known_args()
+    EVGUARD = os.path.abspath(args.evguard)
+    unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
+
+
 def main():
     global EVGUARD, VALIDATOR
     ap = argparse.ArgumentParser()

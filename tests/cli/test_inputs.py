@@ -5,10 +5,9 @@ read as a result. Each got exit 134 or 1 before its fix (issue 17).
 Usage: test_inputs.py --evguard BIN [unittest args]
 """
 
-import argparse
 import json
 import os
-import sys
+import subprocess
 import unittest
 
 import test_cli
@@ -73,20 +72,11 @@ class InputTest(unittest.TestCase):
         if not os.path.exists("/dev/full"):
             self.skipTest("no /dev/full")
         with open("/dev/full", "w") as full:
-            import subprocess
             p = subprocess.run([test_cli.EVGUARD, "-p", self.proj.build], cwd=self.proj.root,
                                stdout=full, stderr=subprocess.PIPE, universal_newlines=True)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("cannot write the report to standard output", p.stderr)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evguard", required=True)
-    args, rest = ap.parse_known_args()
-    test_cli.EVGUARD = os.path.abspath(args.evguard)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    test_cli.main_with_evguard()

@@ -5,11 +5,8 @@ actions (evguard summarize / evguard link), through the real binary.
 Usage: test_scale.py --evguard BIN [unittest args]
 """
 
-import argparse
 import json
 import os
-import subprocess
-import sys
 import textwrap
 import unittest
 
@@ -218,13 +215,5 @@ class ScaleTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evguard", required=True)
-    args, rest = ap.parse_known_args()
-    test_cli.EVGUARD = os.path.abspath(args.evguard)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    test_cli.main_with_evguard()

@@ -442,10 +442,7 @@ std::string formatNotification(const Notification &N) {
   std::string Out = N.Loc.File.empty() ? std::string("evguard") : N.Loc.File;
   if (N.Loc.Line)
     Out += ":" + std::to_string(N.Loc.Line) + ":" + std::to_string(N.Loc.Column);
-  const char *Level = N.L == Notification::Level::Error     ? "error"
-                      : N.L == Notification::Level::Warning ? "warning"
-                                                            : "note";
-  return Out + ": " + Level + ": " + N.Message;
+  return Out + ": " + notificationLevelName(N.L).str() + ": " + N.Message;
 }
 
 /// Make's syntax: `target: dep dep ...`, spaces escaped.

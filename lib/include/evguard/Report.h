@@ -112,6 +112,8 @@ std::string displayPath(llvm::StringRef File, llvm::StringRef Dir);
 
 void writeText(llvm::raw_ostream &OS, const Report &R,
                const ReportOptions &Opts);
+/// "error", "warning" or "note", as clang prints them.
+llvm::StringRef notificationLevelName(Notification::Level L);
 /// "N findings (x blocking-call, ...) in M handlers; K TUs analyzed".
 std::string summaryLine(const Report &R);
 void writeJson(llvm::raw_ostream &OS, const Report &R,
